@@ -1,0 +1,60 @@
+using Concert.Api.Infrastructure;
+using Concert.Domain.Catalog;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Wolverine.Http;
+
+namespace Concert.Api.Catalog;
+
+public sealed record ScheduleItem(long ScheduleId, DateOnly Date, DateTime StartAt, int AvailableCount, int TotalCount);
+
+public sealed record SchedulePage(IReadOnlyList<ScheduleItem> Items, int Page, int Size, int Total);
+
+public static class GetSchedulesEndpoint
+{
+    public const int DefaultSize = 20;
+    public const int MaxSize = 100;
+
+    [WolverineGet("/concerts/{concertId}/schedules")]
+    [EndpointSummary("The concert's schedules by start time, with their free seats; by default only those still bookable.")]
+    [ProblemResponse(400, "INVALID_REQUEST", "page must be 0 or more and size 1 to 100.")]
+    [ProblemResponse(404, "CONCERT_NOT_FOUND", "No such concert, or no schedule to list.")]
+    public static async Task<Results<Ok<SchedulePage>, ProblemHttpResult>> Get(long concertId, bool? onlyBookable,
+        int? page, int? size, IQuerySession session, TimeProvider clock, CancellationToken cancellation)
+    {
+        var (pageNumber, pageSize) = (page ?? 0, size ?? DefaultSize);
+        var errors = new Dictionary<string, string>();
+        if (pageNumber < 0) errors["page"] = "page must be 0 or more.";
+        if (pageSize is < 1 or > MaxSize) errors["size"] = $"size must be 1 to {MaxSize}.";
+        if (errors.Count > 0) return TypedResults.Problem(Problems.InvalidRequest(errors));
+
+        var concert = await session.LoadAsync<ConcertListing>(ConcertListing.StreamKey(concertId), cancellation);
+        if (concert is null) return NotFound();
+
+        var now = clock.GetUtcNow();
+        var takenSeatsBySchedule = (await session.Query<Seat>()
+                .Where(seat => seat.ConcertId == concertId
+                               && (seat.Status == SeatStatus.Reserved
+                                   || (seat.Status == SeatStatus.TempReserved && seat.HoldExpiresAt > now)))
+                .Select(seat => seat.ScheduleId)
+                .ToListAsync(cancellation))
+            .CountBy(scheduleId => scheduleId)
+            .ToDictionary();
+
+        var listed = concert.Schedules
+            .Select(schedule => new ScheduleItem(schedule.ScheduleId, DateOnly.FromDateTime(schedule.StartAt),
+                schedule.StartAt, schedule.SeatCount - takenSeatsBySchedule.GetValueOrDefault(schedule.ScheduleId),
+                schedule.SeatCount))
+            .Where(item => onlyBookable == false || item.AvailableCount >= 1)
+            .OrderBy(item => item.StartAt)
+            .ThenBy(item => item.ScheduleId)
+            .ToList();
+        if (listed.Count == 0) return NotFound();
+
+        var items = listed.Skip(pageNumber * pageSize).Take(pageSize).ToList();
+        return TypedResults.Ok(new SchedulePage(items, pageNumber, pageSize, listed.Count));
+
+        ProblemHttpResult NotFound() => TypedResults.Problem(Problems.Create(StatusCodes.Status404NotFound,
+            "CONCERT_NOT_FOUND", $"Concert {concertId} does not exist or has no schedule to list."));
+    }
+}

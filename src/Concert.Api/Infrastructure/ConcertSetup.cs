@@ -1,0 +1,95 @@
+using Concert.Api.Catalog;
+using JasperFx;
+using JasperFx.CodeGeneration;
+using JasperFx.Events;
+using JasperFx.Resources;
+using Marten;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Wolverine;
+using Wolverine.Http;
+using Scalar.AspNetCore;
+using Wolverine.Marten;
+
+namespace Concert.Api.Infrastructure;
+
+public static class ConcertSetup
+{
+    public const string SchemaName = "concert";
+
+    public static void AddConcert(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(VenueTime.From(configuration));
+
+        services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context => Problems.Complete(context.ProblemDetails));
+        services.AddOpenApi(OpenApiDocs.Configure);
+        services.AddHealthChecks().AddCheck<PostgresReadiness>("postgres", tags: ["ready"]);
+
+        // Development (and the specs): handlers compiled at start-up and schema created on start.
+        // Elsewhere: the checked-in generated handlers (Internal/Generated) and schema changes by db-apply.
+        services.CritterStackDefaults(defaults =>
+        {
+            defaults.Development.GeneratedCodeMode = TypeLoadMode.Dynamic;
+            defaults.Development.ResourceAutoCreate = AutoCreate.CreateOrUpdate;
+            defaults.Production.GeneratedCodeMode = TypeLoadMode.Static;
+            defaults.Production.ResourceAutoCreate = AutoCreate.None;
+            defaults.Production.AssertAllPreGeneratedTypesExist = true;
+        });
+
+        var marten = services.AddMarten(options =>
+            {
+                options.Connection(Postgres.ConnectionString(configuration));
+                options.DatabaseSchemaName = SchemaName;
+                options.Events.StreamIdentity = StreamIdentity.AsString;
+                options.Events.MetadataConfig.EnableAll();
+                CatalogStore.Configure(options);
+            })
+            .UseLightweightSessions()
+            .IntegrateWithWolverine();
+        if (configuration.GetValue<bool>("Demo:SeedConcert"))
+        {
+            marten.InitializeWith<DemoConcert>();
+        }
+
+        if (builder.Environment.IsDevelopment())
+        {
+            services.AddResourceSetupOnStartup();
+        }
+
+        builder.Host.UseWolverine(options =>
+        {
+            options.ApplicationAssembly = typeof(Program).Assembly;
+            options.UseRuntimeCompilation();
+            options.Policies.AutoApplyTransactions();
+            options.Policies.UseDurableLocalQueues();
+        });
+        services.AddWolverineHttp();
+    }
+
+    public static void UseConcert(this WebApplication app)
+    {
+        // Never a stack trace: failures become problem+json; bodiless 4xx (unknown route, wrong method) too.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = exception => exception is BadHttpRequestException bad
+                ? bad.StatusCode
+                : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        app.UseAdminKey(app.Configuration["Admin:ApiKey"]);
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapOpenApi("/openapi/{documentName}.json");
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapScalarApiReference();
+        }
+
+        app.MapWolverineEndpoints(options => options.RejectUnparseableQueryValues = true);
+    }
+}

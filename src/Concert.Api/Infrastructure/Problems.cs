@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace Concert.Api.Infrastructure;
+
+/// <summary>
+/// Every error leaves as application/problem+json with the contract's fields: type, title, status, code,
+/// message and, on validation failures, errors (field name to message).
+/// </summary>
+public static class Problems
+{
+    public static ProblemDetails Create(int status, string code, string message,
+        IReadOnlyDictionary<string, string>? errors = null)
+    {
+        var problem = new ProblemDetails { Status = status, Detail = message };
+        problem.Extensions["code"] = code;
+        problem.Extensions["message"] = message;
+        if (errors is { Count: > 0 })
+        {
+            problem.Extensions["errors"] = errors;
+        }
+
+        return problem;
+    }
+
+    public static IResult Result(int status, string code, string message,
+        IReadOnlyDictionary<string, string>? errors = null) =>
+        TypedResults.Problem(Create(status, code, message, errors));
+
+    public static ProblemDetails InvalidRequest(IReadOnlyDictionary<string, string> errors) =>
+        Create(StatusCodes.Status400BadRequest, "INVALID_REQUEST", "The request is not valid.", errors);
+
+    /// <summary>
+    /// Gives framework-made problems (malformed JSON, unknown routes, wrong methods, failures) the same
+    /// code and message fields the endpoints' own problems carry.
+    /// </summary>
+    public static void Complete(ProblemDetails problem)
+    {
+        var status = problem.Status ?? StatusCodes.Status500InternalServerError;
+        problem.Extensions.TryAdd("code", DefaultCode(status, problem.Title));
+        problem.Extensions.TryAdd("message", status >= 500
+            ? "An unexpected error occurred."
+            : problem.Detail ?? problem.Title ?? "The request could not be processed.");
+        if (status >= 500)
+        {
+            problem.Detail = null;
+            problem.Extensions.Remove("exception");
+        }
+    }
+
+    private static string DefaultCode(int status, string? title) => status switch
+    {
+        400 when title == "Invalid JSON format" => "MALFORMED_JSON",
+        400 => "INVALID_REQUEST",
+        401 => "UNAUTHORIZED",
+        403 => "FORBIDDEN",
+        404 => "NOT_FOUND",
+        405 => "METHOD_NOT_ALLOWED",
+        406 => "NOT_ACCEPTABLE",
+        409 => "CONFLICT",
+        413 => "PAYLOAD_TOO_LARGE",
+        415 => "UNSUPPORTED_MEDIA_TYPE",
+        >= 500 => "INTERNAL_ERROR",
+        _ => "REQUEST_FAILED",
+    };
+}

@@ -1,0 +1,32 @@
+namespace Concert.Domain.Catalog;
+
+public enum SeatStatus
+{
+    Available,
+    TempReserved,
+    Reserved,
+}
+
+/// <summary>
+/// One seat of one schedule, with a stream of its own: every hold or sale of the seat is decided against
+/// this stream's version, so two fans can never take the same seat, while different seats never contend.
+/// </summary>
+public sealed record Seat(
+    string Id,
+    long ConcertId,
+    long ScheduleId,
+    int Number,
+    long Price,
+    SeatStatus Status,
+    DateTimeOffset? HoldExpiresAt)
+{
+    public static string StreamKey(long scheduleId, int seatNumber) => $"seat-{scheduleId}-{seatNumber}";
+
+    public static Seat Create(SeatOpened opened) =>
+        new(StreamKey(opened.ScheduleId, opened.SeatNumber), opened.ConcertId, opened.ScheduleId, opened.SeatNumber,
+            opened.Price, SeatStatus.Available, HoldExpiresAt: null);
+
+    /// <summary>A hold that has lapsed frees the seat at once, whether or not its expiry has been recorded yet.</summary>
+    public SeatStatus StatusAt(DateTimeOffset now) =>
+        Status == SeatStatus.TempReserved && HoldExpiresAt <= now ? SeatStatus.Available : Status;
+}

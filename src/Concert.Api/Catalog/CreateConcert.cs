@@ -37,8 +37,9 @@ public static partial class CreateConcertEndpoint
     public const int MaxSchedules = 100;
     public const int MaxTitleLength = 200;
 
-    public static ProblemDetails Validate(CreateConcertRequest request, VenueTime venue)
+    public static ProblemDetails Validate(CreateConcertRequest? request, VenueTime venue)
     {
+        if (request is null) return Problems.BodyRequired();
         var errors = Parse(request, venue, out _);
         return errors.Count == 0 ? WolverineContinue.NoProblems : Problems.InvalidRequest(errors);
     }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Concert.Api.Infrastructure;
@@ -6,8 +7,11 @@ namespace Concert.Api.Infrastructure;
 /// Every error leaves as application/problem+json with the contract's fields: type, title, status, code,
 /// message and, on validation failures, errors (field name to message).
 /// </summary>
-public static class Problems
+public static partial class Problems
 {
+    /// <summary>The title Wolverine gives the problem it writes for a body it cannot deserialize.</summary>
+    private const string MalformedJsonTitle = "Invalid JSON format";
+
     public static ProblemDetails Create(int status, string code, string message,
         IReadOnlyDictionary<string, string>? errors = null)
     {
@@ -29,6 +33,10 @@ public static class Problems
     public static ProblemDetails InvalidRequest(IReadOnlyDictionary<string, string> errors) =>
         Create(StatusCodes.Status400BadRequest, "INVALID_REQUEST", "The request is not valid.", errors);
 
+    /// <summary>A body of JSON null binds no request at all.</summary>
+    public static ProblemDetails BodyRequired() =>
+        Create(StatusCodes.Status400BadRequest, "MALFORMED_JSON", "The request body must be a JSON object.");
+
     /// <summary>
     /// Gives framework-made problems (malformed JSON, unknown routes, wrong methods, failures) the same
     /// code and message fields the endpoints' own problems carry.
@@ -36,6 +44,15 @@ public static class Problems
     public static void Complete(ProblemDetails problem)
     {
         var status = problem.Status ?? StatusCodes.Status500InternalServerError;
+        if (status == StatusCodes.Status400BadRequest && problem.Title == MalformedJsonTitle)
+        {
+            // The serializer's own text names .NET types; say where the body is wrong instead.
+            var path = JsonPath().Match(problem.Detail ?? "");
+            problem.Detail = path.Success
+                ? $"The request body is not valid JSON for this request at {path.Groups[1].Value}."
+                : "The request body is not valid JSON for this request.";
+        }
+
         problem.Extensions.TryAdd("code", DefaultCode(status, problem.Title));
         problem.Extensions.TryAdd("message", status >= 500
             ? "An unexpected error occurred."
@@ -49,7 +66,7 @@ public static class Problems
 
     private static string DefaultCode(int status, string? title) => status switch
     {
-        400 when title == "Invalid JSON format" => "MALFORMED_JSON",
+        400 when title == MalformedJsonTitle => "MALFORMED_JSON",
         400 => "INVALID_REQUEST",
         401 => "UNAUTHORIZED",
         403 => "FORBIDDEN",
@@ -62,4 +79,7 @@ public static class Problems
         >= 500 => "INTERNAL_ERROR",
         _ => "REQUEST_FAILED",
     };
+
+    [GeneratedRegex(@"Path: (\S+)")]
+    private static partial Regex JsonPath();
 }

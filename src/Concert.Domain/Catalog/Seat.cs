@@ -1,3 +1,5 @@
+using Concert.Domain.Reservations;
+
 namespace Concert.Domain.Catalog;
 
 public enum SeatStatus
@@ -18,13 +20,22 @@ public sealed record Seat(
     int Number,
     long Price,
     SeatStatus Status,
+    long? ReservationId,
     DateTimeOffset? HoldExpiresAt)
 {
     public static string StreamKey(long scheduleId, int seatNumber) => $"seat-{scheduleId}-{seatNumber}";
 
     public static Seat Create(SeatOpened opened) =>
         new(StreamKey(opened.ScheduleId, opened.SeatNumber), opened.ConcertId, opened.ScheduleId, opened.SeatNumber,
-            opened.Price, SeatStatus.Available, HoldExpiresAt: null);
+            opened.Price, SeatStatus.Available, ReservationId: null, HoldExpiresAt: null);
+
+    public Seat Apply(SeatHeld held) =>
+        this with { Status = SeatStatus.TempReserved, ReservationId = held.ReservationId, HoldExpiresAt = held.HoldExpiresAt };
+
+    public Seat Apply(HoldExpired expired) =>
+        expired.ReservationId == ReservationId && Status == SeatStatus.TempReserved
+            ? this with { Status = SeatStatus.Available, ReservationId = null, HoldExpiresAt = null }
+            : this;
 
     /// <summary>A hold that has lapsed frees the seat at once, whether or not its expiry has been recorded yet.</summary>
     public SeatStatus StatusAt(DateTimeOffset now) =>

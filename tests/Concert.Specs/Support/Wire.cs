@@ -1,0 +1,40 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Alba;
+using Concert.Api.Infrastructure;
+
+namespace Concert.Specs.Support;
+
+/// <summary>Reads responses the way a client of the contract would: the service's JSON conventions, and its problems.</summary>
+public static class Wire
+{
+    public static readonly JsonSerializerOptions Options = CreateOptions();
+
+    public static async Task<T> Read<T>(this IScenarioResult result) =>
+        JsonSerializer.Deserialize<T>(await result.ReadAsTextAsync(), Options)!;
+
+    public static async Task<JsonObject> ReadObject(this IScenarioResult result) =>
+        JsonNode.Parse(await result.ReadAsTextAsync())!.AsObject();
+
+    /// <summary>Asserts the response is problem+json with the contract's fields and returns it.</summary>
+    public static async Task<JsonObject> ShouldBeProblem(this IScenarioResult result, int status, string code)
+    {
+        result.Context.Response.StatusCode.ShouldBe(status);
+        result.Context.Response.ContentType.ShouldStartWith("application/problem+json");
+        var problem = await result.ReadObject();
+        problem["status"]!.GetValue<int>().ShouldBe(status);
+        problem["code"]!.GetValue<string>().ShouldBe(code);
+        problem["message"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
+        problem["title"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
+        problem["type"]!.GetValue<string>().ShouldNotBeNullOrWhiteSpace();
+        (await result.ReadAsTextAsync()).ShouldNotContain("   at ");
+        return problem;
+    }
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Json.Configure(options);
+        return options;
+    }
+}

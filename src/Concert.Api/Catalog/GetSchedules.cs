@@ -16,6 +16,7 @@ public static class GetSchedulesEndpoint
     public const int MaxSize = 100;
 
     [WolverineGet("/concerts/{concertId}/schedules")]
+    [Tags("Catalog")]
     [EndpointSummary("The concert's schedules by start time, with their free seats; by default only those still bookable.")]
     [ProblemResponse(400, "INVALID_REQUEST", "page must be 0 or more and size 1 to 100.")]
     [ProblemResponse(404, "CONCERT_NOT_FOUND", "No such concert, or no schedule to list.")]

@@ -13,6 +13,7 @@ public sealed record SeatMap(long ConcertId, long ScheduleId, IReadOnlyList<Seat
 public static class GetSeatMapEndpoint
 {
     [WolverineGet("/concerts/{concertId}/schedules/{scheduleId}/seats")]
+    [Tags("Catalog")]
     [EndpointSummary("Seats 1..50 of a schedule with their status and price; a lapsed hold reads AVAILABLE.")]
     [ProblemResponse(404, "SCHEDULE_NOT_FOUND", "No such schedule for this concert.")]
     public static async Task<Results<Ok<SeatMap>, ProblemHttpResult>> Get(long concertId, long scheduleId,

@@ -17,6 +17,17 @@ public static class OpenApiDocs
 {
     public static void Configure(OpenApiOptions options)
     {
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new OpenApiInfo
+            {
+                Title = "Concert",
+                Version = "v1",
+                Description = "Concert seats under a rush: waiting queue, seat holds, wallet and payment. "
+                              + "Every error is application/problem+json with a stable code.",
+            };
+            return Task.CompletedTask;
+        });
         options.AddOperationTransformer((operation, context, _) =>
         {
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;

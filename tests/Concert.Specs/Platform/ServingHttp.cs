@@ -1,0 +1,68 @@
+using System.Text.Json.Nodes;
+using Alba;
+using Concert.Specs.Support;
+
+namespace Concert.Specs.Platform;
+
+[Collection(ConcertAppCollection.Name)]
+public sealed class ServingHttp(ConcertApp app)
+{
+    private IAlbaHost Host => app.Host;
+
+    [Fact]
+    public async Task an_unknown_route_gets_a_404_problem()
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.Get.Url("/no/such/route");
+            s.StatusCodeShouldBe(404);
+        });
+
+        await result.ShouldBeProblem(404, "NOT_FOUND");
+    }
+
+    [Fact]
+    public async Task a_wrong_method_gets_a_405_problem()
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.Delete.Url("/concerts/1/schedules");
+            s.StatusCodeShouldBe(405);
+        });
+
+        await result.ShouldBeProblem(405, "METHOD_NOT_ALLOWED");
+    }
+
+    [Fact]
+    public async Task liveness_and_readiness_answer_while_postgres_does()
+    {
+        await Host.Scenario(s =>
+        {
+            s.Get.Url("/health/live");
+            s.StatusCodeShouldBe(200);
+        });
+        await Host.Scenario(s =>
+        {
+            s.Get.Url("/health/ready");
+            s.StatusCodeShouldBe(200);
+        });
+    }
+
+    [Fact]
+    public async Task the_openapi_document_describes_every_route_with_its_problem_codes()
+    {
+        var result = await Host.Scenario(s => s.Get.Url("/openapi/v1.json"));
+        var paths = (await result.ReadObject())["paths"]!.AsObject();
+
+        ProblemCodes(paths, "/admin/concerts", "post", "400").ShouldContain("INVALID_REQUEST");
+        ProblemCodes(paths, "/admin/concerts", "post", "401").ShouldContain("ADMIN_KEY_INVALID");
+        paths["/admin/concerts"]!["post"]!["responses"]!.AsObject().ContainsKey("201").ShouldBeTrue();
+        ProblemCodes(paths, "/concerts/{concertId}/schedules", "get", "404").ShouldContain("CONCERT_NOT_FOUND");
+        ProblemCodes(paths, "/concerts/{concertId}/schedules", "get", "400").ShouldContain("INVALID_REQUEST");
+        ProblemCodes(paths, "/concerts/{concertId}/schedules/{scheduleId}/seats", "get", "404").ShouldContain("SCHEDULE_NOT_FOUND");
+    }
+
+    private static IEnumerable<string> ProblemCodes(JsonObject paths, string path, string method, string status) =>
+        paths[path]![method]!["responses"]![status]!["content"]!["application/problem+json"]!["examples"]!
+            .AsObject().Select(example => example.Value!["value"]!["code"]!.GetValue<string>());
+}

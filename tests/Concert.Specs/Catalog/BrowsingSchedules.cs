@@ -70,13 +70,7 @@ public sealed class BrowsingSchedules(ConcertApp app)
         var concert = await Host.OpenConcertWithNights("2026-11-09T19:00:00");
         await HoldEverySeat(concert.Schedules[0].ScheduleId, DateTimeOffset.UtcNow.AddMinutes(5));
 
-        var result = await Host.Scenario(s =>
-        {
-            s.Get.Url($"/concerts/{concert.ConcertId}/schedules");
-            s.StatusCodeShouldBe(404);
-        });
-
-        await result.ShouldBeProblem(404, "CONCERT_NOT_FOUND");
+        await Host.GetProblem($"/concerts/{concert.ConcertId}/schedules", 404, "CONCERT_NOT_FOUND");
     }
 
     [Fact]
@@ -112,13 +106,7 @@ public sealed class BrowsingSchedules(ConcertApp app)
     [InlineData("-3")]
     public async Task an_unknown_concert_gets_404(string concertId)
     {
-        var result = await Host.Scenario(s =>
-        {
-            s.Get.Url($"/concerts/{concertId}/schedules");
-            s.StatusCodeShouldBe(404);
-        });
-
-        await result.ShouldBeProblem(404, "CONCERT_NOT_FOUND");
+        await Host.GetProblem($"/concerts/{concertId}/schedules", 404, "CONCERT_NOT_FOUND");
     }
 
     [Theory]
@@ -127,13 +115,7 @@ public sealed class BrowsingSchedules(ConcertApp app)
     [InlineData("99999999999999999999999")]
     public async Task a_concert_id_that_is_not_an_integer_gets_404(string concertId)
     {
-        var result = await Host.Scenario(s =>
-        {
-            s.Get.Url($"/concerts/{concertId}/schedules");
-            s.StatusCodeShouldBe(404);
-        });
-
-        await result.ShouldBeProblem(404, "NOT_FOUND");
+        await Host.GetProblem($"/concerts/{concertId}/schedules", 404, "NOT_FOUND");
     }
 
     [Theory]
@@ -147,13 +129,7 @@ public sealed class BrowsingSchedules(ConcertApp app)
     {
         var concert = await Host.OpenConcertWithNights("2026-11-13T19:00:00");
 
-        var result = await Host.Scenario(s =>
-        {
-            s.Get.Url($"/concerts/{concert.ConcertId}/schedules{query}");
-            s.StatusCodeShouldBe(400);
-        });
-
-        await result.ShouldBeProblem(400, "INVALID_REQUEST");
+        await Host.GetProblem($"/concerts/{concert.ConcertId}/schedules{query}", 400, "INVALID_REQUEST");
     }
 
     private Task HoldEverySeat(long scheduleId, DateTimeOffset until) =>

@@ -54,13 +54,7 @@ public sealed class ReadingTheSeatMap(ConcertApp app)
         var first = await Host.OpenConcertWithNights("2026-11-23T19:00:00");
         var second = await Host.OpenConcertWithNights("2026-11-24T19:00:00");
 
-        var result = await Host.Scenario(s =>
-        {
-            s.Get.Url($"/concerts/{first.ConcertId}/schedules/{second.Schedules[0].ScheduleId}/seats");
-            s.StatusCodeShouldBe(404);
-        });
-
-        await result.ShouldBeProblem(404, "SCHEDULE_NOT_FOUND");
+        await Host.GetProblem($"/concerts/{first.ConcertId}/schedules/{second.Schedules[0].ScheduleId}/seats", 404, "SCHEDULE_NOT_FOUND");
     }
 
     [Theory]
@@ -69,13 +63,7 @@ public sealed class ReadingTheSeatMap(ConcertApp app)
     [InlineData("1", "0")]
     public async Task an_unknown_schedule_gets_404(string concertId, string scheduleId)
     {
-        var result = await Host.Scenario(s =>
-        {
-            s.Get.Url($"/concerts/{concertId}/schedules/{scheduleId}/seats");
-            s.StatusCodeShouldBe(404);
-        });
-
-        await result.ShouldBeProblem(404, "SCHEDULE_NOT_FOUND");
+        await Host.GetProblem($"/concerts/{concertId}/schedules/{scheduleId}/seats", 404, "SCHEDULE_NOT_FOUND");
     }
 
     [Theory]
@@ -83,12 +71,6 @@ public sealed class ReadingTheSeatMap(ConcertApp app)
     [InlineData("one", "1")]
     public async Task ids_that_are_not_integers_get_404(string concertId, string scheduleId)
     {
-        var result = await Host.Scenario(s =>
-        {
-            s.Get.Url($"/concerts/{concertId}/schedules/{scheduleId}/seats");
-            s.StatusCodeShouldBe(404);
-        });
-
-        await result.ShouldBeProblem(404, "NOT_FOUND");
+        await Host.GetProblem($"/concerts/{concertId}/schedules/{scheduleId}/seats", 404, "NOT_FOUND");
     }
 }

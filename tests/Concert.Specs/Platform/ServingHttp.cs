@@ -12,13 +12,7 @@ public sealed class ServingHttp(ConcertApp app)
     [Fact]
     public async Task an_unknown_route_gets_a_404_problem()
     {
-        var result = await Host.Scenario(s =>
-        {
-            s.Get.Url("/no/such/route");
-            s.StatusCodeShouldBe(404);
-        });
-
-        await result.ShouldBeProblem(404, "NOT_FOUND");
+        await Host.GetProblem("/no/such/route", 404, "NOT_FOUND");
     }
 
     [Fact]

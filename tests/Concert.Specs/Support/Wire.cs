@@ -31,6 +31,17 @@ public static class Wire
         return problem;
     }
 
+    /// <summary>GETs a URL that must answer with the given problem.</summary>
+    public static async Task<JsonObject> GetProblem(this IAlbaHost host, string url, int status, string code)
+    {
+        var result = await host.Scenario(s =>
+        {
+            s.Get.Url(url);
+            s.StatusCodeShouldBe(status);
+        });
+        return await result.ShouldBeProblem(status, code);
+    }
+
     private static JsonSerializerOptions CreateOptions()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);

@@ -1,4 +1,5 @@
 using Concert.Api.Catalog;
+using Concert.Api.Queue;
 using JasperFx;
 using JasperFx.CodeGeneration;
 using JasperFx.Events;
@@ -23,6 +24,9 @@ public static class ConcertSetup
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(VenueTime.From(configuration));
+        services.AddSingleton(configuration.GetSection("Queue").Get<QueueOptions>() ?? new QueueOptions());
+        services.AddSingleton<QueueAdmission>();
+        services.AddHostedService(provider => provider.GetRequiredService<QueueAdmission>());
 
         services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context => Problems.Complete(context.ProblemDetails));
@@ -47,6 +51,7 @@ public static class ConcertSetup
                 options.Events.StreamIdentity = StreamIdentity.AsString;
                 options.Events.MetadataConfig.EnableAll();
                 CatalogStore.Configure(options);
+                QueueStore.Configure(options);
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine();
@@ -81,6 +86,7 @@ public static class ConcertSetup
         });
         app.UseStatusCodePages();
         app.UseAdminKey(app.Configuration["Admin:ApiKey"]);
+        app.UseQueueGate();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
@@ -90,6 +96,10 @@ public static class ConcertSetup
             app.MapScalarApiReference();
         }
 
-        app.MapWolverineEndpoints(options => options.RejectUnparseableQueryValues = true);
+        app.MapWolverineEndpoints(options =>
+        {
+            options.RejectUnparseableQueryValues = true;
+            options.MapConcurrencyFailuresToConflict(_ => true);
+        });
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
+using Concert.Api.Queue;
 using Microsoft.OpenApi;
 
 namespace Concert.Api.Infrastructure;
@@ -32,18 +33,23 @@ public static class OpenApiDocs
         {
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;
             var problems = metadata.OfType<ProblemResponseAttribute>().ToList();
-            if (context.Description.RelativePath?.StartsWith("admin", StringComparison.Ordinal) == true)
+            var path = "/" + context.Description.RelativePath;
+            if (path.StartsWith("/admin", StringComparison.Ordinal))
             {
                 problems.Add(new ProblemResponseAttribute(401, "ADMIN_KEY_INVALID", "The X-Admin-Key header is missing or wrong."));
-                operation.Parameters ??= [];
-                operation.Parameters.Add(new OpenApiParameter
+                AddHeader(operation, AdminKey.Header, "The operator key, Admin:ApiKey.");
+            }
+            else if (!path.StartsWith("/waiting", StringComparison.Ordinal))
+            {
+                problems.Add(new ProblemResponseAttribute(401, "TOKEN_EXPIRED", "The queue token is missing, unknown or expired."));
+                problems.Add(new ProblemResponseAttribute(401, "TOKEN_INVALID", "The queue token is not a token this service issues."));
+                problems.Add(new ProblemResponseAttribute(403, "QUEUE_NOT_ACTIVE", "The fan's turn in the waiting line has not come yet."));
+                if (path.Contains("{userId}", StringComparison.Ordinal))
                 {
-                    Name = AdminKey.Header,
-                    In = ParameterLocation.Header,
-                    Required = true,
-                    Description = "The operator key, Admin:ApiKey.",
-                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-                });
+                    problems.Add(new ProblemResponseAttribute(403, "TOKEN_USER_MISMATCH", "The queue token belongs to another user."));
+                }
+
+                AddHeader(operation, QueueGate.TokenHeader, "An ACTIVE queue token (POST /waiting/issue, then GET /waiting/check).");
             }
 
             operation.Responses ??= new OpenApiResponses();
@@ -74,6 +80,19 @@ public static class OpenApiDocs
             }
 
             return Task.CompletedTask;
+        });
+    }
+
+    private static void AddHeader(OpenApiOperation operation, string name, string description)
+    {
+        operation.Parameters ??= [];
+        operation.Parameters.Add(new OpenApiParameter
+        {
+            Name = name,
+            In = ParameterLocation.Header,
+            Required = true,
+            Description = description,
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
         });
     }
 }

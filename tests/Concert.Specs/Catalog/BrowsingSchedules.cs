@@ -13,7 +13,7 @@ public sealed class BrowsingSchedules(ConcertApp app)
     {
         var concert = await Host.OpenConcertWithNights("2026-11-03T19:00:00", "2026-11-01T19:00:00", "2026-11-02T14:00:00");
 
-        var page = await Host.Schedules(concert.ConcertId);
+        var page = await app.Schedules(concert.ConcertId);
 
         page.Items.Select(s => s.StartAt.Day).ShouldBe([1, 2, 3]);
         page.Total.ShouldBe(3);
@@ -24,9 +24,9 @@ public sealed class BrowsingSchedules(ConcertApp app)
     {
         var concert = await Host.OpenConcertWithNights("2026-11-04T19:00:00", "2026-11-05T19:00:00", "2026-11-06T19:00:00");
 
-        var first = await Host.Schedules(concert.ConcertId, "?page=0&size=2");
-        var second = await Host.Schedules(concert.ConcertId, "?page=1&size=2");
-        var beyond = await Host.Schedules(concert.ConcertId, "?page=5&size=2");
+        var first = await app.Schedules(concert.ConcertId, "?page=0&size=2");
+        var second = await app.Schedules(concert.ConcertId, "?page=1&size=2");
+        var beyond = await app.Schedules(concert.ConcertId, "?page=5&size=2");
 
         first.Items.Select(s => s.StartAt.Day).ShouldBe([4, 5]);
         (first.Page, first.Size, first.Total).ShouldBe((0, 2, 3));
@@ -42,7 +42,7 @@ public sealed class BrowsingSchedules(ConcertApp app)
         var concert = await Host.OpenConcertWithNights(
             Enumerable.Range(1, 21).Select(day => $"2026-12-{day:00}T19:00:00").ToArray());
 
-        var page = await Host.Schedules(concert.ConcertId);
+        var page = await app.Schedules(concert.ConcertId);
 
         (page.Page, page.Size, page.Total, page.Items.Count).ShouldBe((0, 20, 21, 20));
     }
@@ -54,9 +54,9 @@ public sealed class BrowsingSchedules(ConcertApp app)
         var soldOut = concert.Schedules[0].ScheduleId;
         await HoldEverySeat(soldOut, DateTimeOffset.UtcNow.AddMinutes(5));
 
-        var bookable = await Host.Schedules(concert.ConcertId);
-        var explicitlyBookable = await Host.Schedules(concert.ConcertId, "?onlyBookable=true");
-        var everything = await Host.Schedules(concert.ConcertId, "?onlyBookable=false");
+        var bookable = await app.Schedules(concert.ConcertId);
+        var explicitlyBookable = await app.Schedules(concert.ConcertId, "?onlyBookable=true");
+        var everything = await app.Schedules(concert.ConcertId, "?onlyBookable=false");
 
         bookable.Items.Select(s => s.ScheduleId).ShouldBe([concert.Schedules[1].ScheduleId]);
         explicitlyBookable.Items.Select(s => s.ScheduleId).ShouldBe([concert.Schedules[1].ScheduleId]);
@@ -70,7 +70,7 @@ public sealed class BrowsingSchedules(ConcertApp app)
         var concert = await Host.OpenConcertWithNights("2026-11-09T19:00:00");
         await HoldEverySeat(concert.Schedules[0].ScheduleId, DateTimeOffset.UtcNow.AddMinutes(5));
 
-        await Host.GetProblem($"/concerts/{concert.ConcertId}/schedules", 404, "CONCERT_NOT_FOUND");
+        await app.GetProblem($"/concerts/{concert.ConcertId}/schedules", 404, "CONCERT_NOT_FOUND");
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class BrowsingSchedules(ConcertApp app)
         await Host.HoldSeat(scheduleId, 1, until: DateTimeOffset.UtcNow.AddMinutes(5));
         await Host.HoldSeat(scheduleId, 2, until: DateTimeOffset.UtcNow.AddSeconds(-1));
 
-        var schedule = (await Host.Schedules(concert.ConcertId)).Items.ShouldHaveSingleItem();
+        var schedule = (await app.Schedules(concert.ConcertId)).Items.ShouldHaveSingleItem();
 
         schedule.AvailableCount.ShouldBe(49);
     }
@@ -94,9 +94,9 @@ public sealed class BrowsingSchedules(ConcertApp app)
 
         await HoldEverySeat(scheduleId, DateTimeOffset.UtcNow.AddMinutes(5));
 
-        var everything = await Host.Schedules(concert.ConcertId, "?onlyBookable=false");
+        var everything = await app.Schedules(concert.ConcertId, "?onlyBookable=false");
         everything.Items.Single(s => s.ScheduleId == scheduleId).AvailableCount.ShouldBe(0);
-        var map = await Host.SeatMap(concert.ConcertId, scheduleId);
+        var map = await app.SeatMap(concert.ConcertId, scheduleId);
         map.Seats.ShouldAllBe(seat => seat.Status == Concert.Domain.Catalog.SeatStatus.TempReserved);
     }
 
@@ -106,7 +106,7 @@ public sealed class BrowsingSchedules(ConcertApp app)
     [InlineData("-3")]
     public async Task an_unknown_concert_gets_404(string concertId)
     {
-        await Host.GetProblem($"/concerts/{concertId}/schedules", 404, "CONCERT_NOT_FOUND");
+        await app.GetProblem($"/concerts/{concertId}/schedules", 404, "CONCERT_NOT_FOUND");
     }
 
     [Theory]
@@ -115,7 +115,7 @@ public sealed class BrowsingSchedules(ConcertApp app)
     [InlineData("99999999999999999999999")]
     public async Task a_concert_id_that_is_not_an_integer_gets_404(string concertId)
     {
-        await Host.GetProblem($"/concerts/{concertId}/schedules", 404, "NOT_FOUND");
+        await app.GetProblem($"/concerts/{concertId}/schedules", 404, "NOT_FOUND");
     }
 
     [Theory]
@@ -129,7 +129,7 @@ public sealed class BrowsingSchedules(ConcertApp app)
     {
         var concert = await Host.OpenConcertWithNights("2026-11-13T19:00:00");
 
-        await Host.GetProblem($"/concerts/{concert.ConcertId}/schedules{query}", 400, "INVALID_REQUEST");
+        await app.GetProblem($"/concerts/{concert.ConcertId}/schedules{query}", 400, "INVALID_REQUEST");
     }
 
     private Task HoldEverySeat(long scheduleId, DateTimeOffset until) =>

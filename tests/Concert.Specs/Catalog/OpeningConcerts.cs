@@ -38,7 +38,7 @@ public sealed class OpeningConcerts(ConcertApp app)
     {
         var concert = await Host.OpenConcertWithNights("2026-10-01T19:00:00");
 
-        var page = await Host.Schedules(concert.ConcertId);
+        var page = await app.Schedules(concert.ConcertId);
 
         var schedule = page.Items.ShouldHaveSingleItem();
         schedule.ScheduleId.ShouldBe(concert.Schedules[0].ScheduleId);
@@ -53,7 +53,7 @@ public sealed class OpeningConcerts(ConcertApp app)
     {
         var concert = await Host.OpenConcertWithNights("2026-10-02T19:00:00");
 
-        var map = await Host.SeatMap(concert.ConcertId, concert.Schedules[0].ScheduleId);
+        var map = await app.SeatMap(concert.ConcertId, concert.Schedules[0].ScheduleId);
 
         map.Seats.Where(s => s.Number <= 10).ShouldAllBe(s => s.Price == 110_000);
         map.Seats.Where(s => s.Number is >= 11 and <= 30).ShouldAllBe(s => s.Price == 80_000);
@@ -67,8 +67,8 @@ public sealed class OpeningConcerts(ConcertApp app)
             new { startAt = "2026-10-03T19:00:00", prices = new Dictionary<string, long> { ["1"] = 150_000, ["50"] = 40_000 } },
             new { startAt = "2026-10-04T19:00:00" });
 
-        var overridden = await Host.SeatMap(concert.ConcertId, concert.Schedules[0].ScheduleId);
-        var untouched = await Host.SeatMap(concert.ConcertId, concert.Schedules[1].ScheduleId);
+        var overridden = await app.SeatMap(concert.ConcertId, concert.Schedules[0].ScheduleId);
+        var untouched = await app.SeatMap(concert.ConcertId, concert.Schedules[1].ScheduleId);
 
         overridden.Seats[0].Price.ShouldBe(150_000);
         overridden.Seats[49].Price.ShouldBe(40_000);

@@ -1,4 +1,5 @@
 using Alba;
+using Concert.Api.Queue;
 using Concert.Domain.Catalog;
 using Concert.Specs.Support;
 
@@ -15,7 +16,7 @@ public sealed class ReadingTheSeatMap(ConcertApp app)
         var concert = await Host.OpenConcertWithNights("2026-11-20T19:00:00");
         var scheduleId = concert.Schedules[0].ScheduleId;
 
-        var map = await Host.SeatMap(concert.ConcertId, scheduleId);
+        var map = await app.SeatMap(concert.ConcertId, scheduleId);
 
         (map.ConcertId, map.ScheduleId).ShouldBe((concert.ConcertId, scheduleId));
         map.Seats.Select(s => s.Number).ShouldBe(Enumerable.Range(1, 50));
@@ -29,7 +30,11 @@ public sealed class ReadingTheSeatMap(ConcertApp app)
         var scheduleId = concert.Schedules[0].ScheduleId;
         await Host.HoldSeat(scheduleId, 7, until: DateTimeOffset.UtcNow.AddMinutes(5));
 
-        var result = await Host.Scenario(s => s.Get.Url($"/concerts/{concert.ConcertId}/schedules/{scheduleId}/seats"));
+        var result = await Host.Scenario(s =>
+        {
+            s.Get.Url($"/concerts/{concert.ConcertId}/schedules/{scheduleId}/seats");
+            s.WithRequestHeader(QueueGate.TokenHeader, app.FanToken);
+        });
 
         var seats = (await result.ReadObject())["seats"]!.AsArray();
         seats[6]!["status"]!.GetValue<string>().ShouldBe("TEMP_RESERVED");
@@ -43,7 +48,7 @@ public sealed class ReadingTheSeatMap(ConcertApp app)
         var scheduleId = concert.Schedules[0].ScheduleId;
         await Host.HoldSeat(scheduleId, 3, until: DateTimeOffset.UtcNow.AddSeconds(-1));
 
-        var map = await Host.SeatMap(concert.ConcertId, scheduleId);
+        var map = await app.SeatMap(concert.ConcertId, scheduleId);
 
         map.Seats[2].Status.ShouldBe(SeatStatus.Available);
     }
@@ -54,7 +59,7 @@ public sealed class ReadingTheSeatMap(ConcertApp app)
         var first = await Host.OpenConcertWithNights("2026-11-23T19:00:00");
         var second = await Host.OpenConcertWithNights("2026-11-24T19:00:00");
 
-        await Host.GetProblem($"/concerts/{first.ConcertId}/schedules/{second.Schedules[0].ScheduleId}/seats", 404, "SCHEDULE_NOT_FOUND");
+        await app.GetProblem($"/concerts/{first.ConcertId}/schedules/{second.Schedules[0].ScheduleId}/seats", 404, "SCHEDULE_NOT_FOUND");
     }
 
     [Theory]
@@ -63,7 +68,7 @@ public sealed class ReadingTheSeatMap(ConcertApp app)
     [InlineData("1", "0")]
     public async Task an_unknown_schedule_gets_404(string concertId, string scheduleId)
     {
-        await Host.GetProblem($"/concerts/{concertId}/schedules/{scheduleId}/seats", 404, "SCHEDULE_NOT_FOUND");
+        await app.GetProblem($"/concerts/{concertId}/schedules/{scheduleId}/seats", 404, "SCHEDULE_NOT_FOUND");
     }
 
     [Theory]
@@ -71,6 +76,6 @@ public sealed class ReadingTheSeatMap(ConcertApp app)
     [InlineData("one", "1")]
     public async Task ids_that_are_not_integers_get_404(string concertId, string scheduleId)
     {
-        await Host.GetProblem($"/concerts/{concertId}/schedules/{scheduleId}/seats", 404, "NOT_FOUND");
+        await app.GetProblem($"/concerts/{concertId}/schedules/{scheduleId}/seats", 404, "NOT_FOUND");
     }
 }

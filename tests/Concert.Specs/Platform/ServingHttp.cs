@@ -12,7 +12,7 @@ public sealed class ServingHttp(ConcertApp app)
     [Fact]
     public async Task an_unknown_route_gets_a_404_problem()
     {
-        await Host.GetProblem("/no/such/route", 404, "NOT_FOUND");
+        await app.GetProblem("/no/such/route", 404, "NOT_FOUND");
     }
 
     [Fact]

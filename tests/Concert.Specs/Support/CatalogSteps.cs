@@ -1,5 +1,6 @@
 using Alba;
 using Concert.Api.Catalog;
+using Concert.Api.Queue;
 using Concert.Domain.Catalog;
 using Concert.Domain.Reservations;
 using Marten;
@@ -23,21 +24,23 @@ public static class CatalogSteps
     public static Task<ConcertCreatedResponse> OpenConcertWithNights(this IAlbaHost host, params string[] startTimes) =>
         host.OpenConcert(startTimes.Select(startAt => (object)new { startAt }).ToArray());
 
-    public static async Task<SchedulePage> Schedules(this IAlbaHost host, long concertId, string query = "")
+    public static async Task<SchedulePage> Schedules(this ConcertApp app, long concertId, string query = "")
     {
-        var result = await host.Scenario(s =>
+        var result = await app.Host.Scenario(s =>
         {
             s.Get.Url($"/concerts/{concertId}/schedules{query}");
+            s.WithRequestHeader(QueueGate.TokenHeader, app.FanToken);
             s.StatusCodeShouldBe(200);
         });
         return await result.Read<SchedulePage>();
     }
 
-    public static async Task<SeatMap> SeatMap(this IAlbaHost host, long concertId, long scheduleId)
+    public static async Task<SeatMap> SeatMap(this ConcertApp app, long concertId, long scheduleId)
     {
-        var result = await host.Scenario(s =>
+        var result = await app.Host.Scenario(s =>
         {
             s.Get.Url($"/concerts/{concertId}/schedules/{scheduleId}/seats");
+            s.WithRequestHeader(QueueGate.TokenHeader, app.FanToken);
             s.StatusCodeShouldBe(200);
         });
         return await result.Read<SeatMap>();

@@ -23,6 +23,9 @@ public sealed class ConcertApp : IAsyncLifetime
 
     public IAlbaHost Host { get; private set; } = null!;
 
+    /// <summary>The ACTIVE queue token of a fan admitted when the app started, for the gated reads of the specs.</summary>
+    public string FanToken { get; private set; } = null!;
+
     public string ConnectionString => new NpgsqlConnectionStringBuilder(_server.ConnectionString) { Database = _database }.ConnectionString;
 
     public async Task InitializeAsync()
@@ -36,12 +39,15 @@ public sealed class ConcertApp : IAsyncLifetime
             web.UseSetting("ConnectionStrings:Postgres", ConnectionString);
             web.UseSetting("Admin:ApiKey", AdminKey);
             web.UseSetting("Demo:SeedConcert", "false");
+            web.UseSetting("Queue:MaxActive", "100000");
+            web.UseSetting("Queue:AdmissionInterval", "00:00:00.050");
             web.ConfigureServices(services =>
             {
                 services.RunWolverineInSoloMode();
                 services.DisableAllExternalWolverineTransports();
             });
         });
+        FanToken = (await Host.AdmittedFan()).Token;
     }
 
     public async Task DisposeAsync()

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Alba;
 using Concert.Api.Infrastructure;
+using Concert.Api.Queue;
 
 namespace Concert.Specs.Support;
 
@@ -31,12 +32,13 @@ public static class Wire
         return problem;
     }
 
-    /// <summary>GETs a URL that must answer with the given problem.</summary>
-    public static async Task<JsonObject> GetProblem(this IAlbaHost host, string url, int status, string code)
+    /// <summary>GETs a URL that must answer with the given problem, as the specs' admitted fan.</summary>
+    public static async Task<JsonObject> GetProblem(this ConcertApp app, string url, int status, string code)
     {
-        var result = await host.Scenario(s =>
+        var result = await app.Host.Scenario(s =>
         {
             s.Get.Url(url);
+            s.WithRequestHeader(QueueGate.TokenHeader, app.FanToken);
             s.StatusCodeShouldBe(status);
         });
         return await result.ShouldBeProblem(status, code);

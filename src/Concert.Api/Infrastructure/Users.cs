@@ -1,0 +1,19 @@
+using System.Text.Json;
+
+namespace Concert.Api.Infrastructure;
+
+/// <summary>Fans are known by a UUID of their own choosing; one never seen before is valid.</summary>
+public static class Users
+{
+    public static bool TryRead(JsonElement? value, out Guid userId)
+    {
+        userId = Guid.Empty;
+        return value is { ValueKind: JsonValueKind.String } text && TryParse(text.GetString(), out userId);
+    }
+
+    public static bool TryParse(string? value, out Guid userId) =>
+        Guid.TryParseExact(value, "D", out userId) && userId != Guid.Empty;
+
+    public static IResult Invalid() =>
+        Problems.Result(StatusCodes.Status400BadRequest, "INVALID_USER", "userId must be a UUID other than the nil UUID.");
+}

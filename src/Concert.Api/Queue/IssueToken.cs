@@ -1,0 +1,44 @@
+using System.Text.Json;
+using Concert.Api.Infrastructure;
+using Concert.Domain.Queue;
+using Marten;
+using Wolverine.Http;
+
+namespace Concert.Api.Queue;
+
+public sealed record IssueTokenRequest(JsonElement UserId);
+
+public static class IssueTokenEndpoint
+{
+    [WolverinePost("/waiting/issue")]
+    [Tags("Queue")]
+    [EndpointSummary("Take a place in the waiting line, or get back the live token this fan already holds.")]
+    [ProblemResponse(400, "INVALID_USER", "userId must be a UUID other than the nil UUID.")]
+    public static async Task<IResult> Post(IssueTokenRequest? request, HttpContext context, IDocumentStore store,
+        TimeProvider clock, QueueOptions options, CancellationToken cancellation)
+    {
+        if (!Users.TryRead(request?.UserId, out var userId)) return Users.Invalid();
+
+        var ticket = await store.DecideAndCommitAsync(async session =>
+        {
+            var now = clock.GetUtcNow();
+            var stream = await session.Events.FetchForWriting<QueueTicket>(QueueTicket.StreamKey(userId), cancellation);
+            if (WaitingLine.HoldsLiveToken(stream.Aggregate, now))
+            {
+                // Asking again is a sign of life, like a check.
+                var current = stream.Aggregate!;
+                if (WaitingLine.Renew(current, now, options.Times) is not { } renewal) return current;
+                stream.AppendOne(renewal);
+                return current.Apply(renewal);
+            }
+
+            var issued = WaitingLine.Issue(userId, QueueTokens.New(), await QueueStore.NextSeqAsync(session, cancellation),
+                now, options.Times);
+            stream.AppendOne(issued);
+            return QueueTicket.Create(issued);
+        }, cancellation);
+
+        await using var query = store.QuerySession();
+        return (await QueueStatus.OfAsync(query, ticket, clock.GetUtcNow(), options, cancellation)).ToResult(context);
+    }
+}

@@ -1,0 +1,54 @@
+using Concert.Api.Infrastructure;
+using Concert.Domain.Queue;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Concert.Api.Queue;
+
+/// <param name="Waiting">Live waiting fans, as of <paramref name="CountedAt"/> (the last admission run).</param>
+public sealed record QueueOverview(int Waiting, int Active, int AdmittedLastMinute, int MaxActive, bool Paused, DateTimeOffset CountedAt);
+
+public sealed record ChangeQueueRequest(int? MaxActive, bool? Paused);
+
+public static class QueueOverviewEndpoint
+{
+    [WolverineGet("/admin/queue")]
+    [Tags("Admin")]
+    [EndpointSummary("The waiting line at a glance: waiting and active fans, admissions in the last minute, MaxActive, paused.")]
+    public static async Task<QueueOverview> Get(IQuerySession session, QueueOptions options, CancellationToken cancellation) =>
+        Overview(await LineSnapshot.LoadAsync(session, cancellation), await QueueStore.ControlAsync(session, cancellation), options);
+
+    public static QueueOverview Overview(LineSnapshot line, QueueControl control, QueueOptions options) =>
+        new(line.Waiting, line.Active, line.AdmittedLastMinute, control.MaxActive ?? options.MaxActive, control.Paused,
+            line.ComputedAt);
+}
+
+public static class ChangeQueueEndpoint
+{
+    public const int MostActive = 1_000_000;
+
+    public static ProblemDetails Validate(ChangeQueueRequest? request)
+    {
+        if (request is null) return Problems.BodyRequired();
+        var errors = new Dictionary<string, string>();
+        if (request.MaxActive is null && request.Paused is null) errors["maxActive"] = "give maxActive, paused, or both.";
+        if (request.MaxActive is < 1 or > MostActive) errors["maxActive"] = $"maxActive must be 1 to {MostActive}.";
+        return errors.Count == 0 ? WolverineContinue.NoProblems : Problems.InvalidRequest(errors);
+    }
+
+    [WolverinePatch("/admin/queue")]
+    [Tags("Admin")]
+    [EndpointSummary("Change MaxActive, or pause and resume admission, at run time. Recorded as events.")]
+    [ProblemResponse(400, "INVALID_REQUEST", "maxActive must be 1 to 1000000.")]
+    public static async Task<QueueOverview> Patch(ChangeQueueRequest request, IDocumentSession session, TimeProvider clock,
+        QueueOptions options, CancellationToken cancellation)
+    {
+        var stream = await session.Events.FetchForWriting<QueueControl>(QueueControl.StreamKey, cancellation);
+        var control = stream.Aggregate ?? QueueControl.Initial;
+        var changes = control.Change(request.MaxActive, request.Paused, clock.GetUtcNow());
+        stream.AppendMany(changes);
+        control = changes.Aggregate(control, (state, change) => state.Evolve(change));
+        return QueueOverviewEndpoint.Overview(await LineSnapshot.LoadAsync(session, cancellation), control, options);
+    }
+}

@@ -1,0 +1,104 @@
+using Concert.Api.Infrastructure;
+using Concert.Domain.Queue;
+using Marten;
+
+namespace Concert.Api.Queue;
+
+/// <summary>
+/// Every Queue:AdmissionInterval: records the tokens whose time ran out, admits waiting fans in issue order
+/// into every free place, and recounts the line. Every node runs it; a PostgreSQL advisory lock taken inside
+/// the admitting transaction lets one node at a time act, and that node reads the line only after the
+/// previous one committed, so no place is ever granted twice.
+/// </summary>
+public sealed class QueueAdmission(IDocumentStore store, TimeProvider clock, QueueOptions options,
+    ILogger<QueueAdmission> logger) : BackgroundService
+{
+    private const long AdmissionLock = 0x436F6E6365727401;
+    private const int MostExpiriesPerRun = 1_000;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.AdmissionInterval, clock);
+        do
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Queue admission run failed; the next run tries again");
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <returns>false when another node held the lock and this run did nothing.</returns>
+    public async Task<bool> RunOnceAsync(CancellationToken cancellation)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await AdmitAsync(cancellation);
+            }
+            catch (Exception e) when (attempt < 3 && WriteConflicts.IsWriteConflict(e))
+            {
+                // A fan's own check wrote to a stream this run was about to change: decide again.
+            }
+        }
+    }
+
+    private async Task<bool> AdmitAsync(CancellationToken cancellation)
+    {
+        await using var session = store.LightweightSession();
+        await session.BeginTransactionAsync(cancellation);
+        var locked = await session.QueryAsync<bool>("select pg_try_advisory_xact_lock(?)", cancellation, AdmissionLock);
+        if (!locked[0]) return false;
+
+        var now = clock.GetUtcNow();
+        var lapsed = await session.Query<QueueTicket>()
+            .Where(t => t.Status != TicketStatus.Expired && t.LapsesAt <= now)
+            .OrderBy(t => t.LapsesAt)
+            .Take(MostExpiriesPerRun)
+            .ToListAsync(cancellation);
+        foreach (var ticket in lapsed)
+        {
+            await AppendAsync(session, ticket, current => WaitingLine.ExpireLapsed(current, now), cancellation);
+        }
+
+        var control = await QueueStore.ControlAsync(session, cancellation);
+        var active = await session.Query<QueueTicket>()
+            .CountAsync(t => t.Status == TicketStatus.Active && t.LapsesAt > now, cancellation);
+        var free = WaitingLine.FreePlaces(control.MaxActive ?? options.MaxActive, active, control.Paused);
+        if (free > 0)
+        {
+            var next = await session.Query<QueueTicket>()
+                .Where(t => t.Status == TicketStatus.Waiting && t.LapsesAt > now)
+                .OrderBy(t => t.Seq)
+                .Take(free)
+                .ToListAsync(cancellation);
+            foreach (var ticket in next)
+            {
+                await AppendAsync(session, ticket, current => WaitingLine.Admit(current, now, options.Times), cancellation);
+            }
+        }
+
+        await session.SaveChangesAsync(cancellation);
+
+        await using var recount = store.LightweightSession();
+        recount.Store(await LineSnapshot.CountAsync(recount, now, cancellation));
+        await recount.SaveChangesAsync(cancellation);
+        return true;
+    }
+
+    /// <summary>Appends against the stream's version as read, so a fan's concurrent write is never overwritten.</summary>
+    private static async Task AppendAsync(IDocumentSession session, QueueTicket read, Func<QueueTicket, object?> decide,
+        CancellationToken cancellation)
+    {
+        var stream = await session.Events.FetchForWriting<QueueTicket>(read.Id, cancellation);
+        if (stream.Aggregate is { } current && current.Token == read.Token && decide(current) is { } change)
+        {
+            stream.AppendOne(change);
+        }
+    }
+}

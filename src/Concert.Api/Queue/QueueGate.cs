@@ -1,0 +1,68 @@
+using Concert.Api.Infrastructure;
+using Concert.Domain.Queue;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Concert.Api.Queue;
+
+/// <summary>The fan an ACTIVE queue token lets through.</summary>
+public sealed record AdmittedFan(Guid UserId, string Token);
+
+/// <summary>
+/// Every endpoint outside /waiting and /admin serves only fans holding an ACTIVE queue token (X-Queue-Token).
+/// A route that acts for a fan ({userId} in its path) serves only that fan.
+/// </summary>
+public static class QueueGate
+{
+    public const string TokenHeader = "X-Queue-Token";
+
+    private static readonly string[] OpenAreas = ["/waiting", "/admin"];
+
+    public static IApplicationBuilder UseQueueGate(this IApplicationBuilder app) =>
+        app.UseWhen(IsGated, gated => gated.Use(async (context, next) =>
+        {
+            var store = context.RequestServices.GetRequiredService<IDocumentStore>();
+            var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+            await using var query = store.QuerySession();
+            var (ticket, problem) = await LiveTicketAsync(query, context, now, context.RequestAborted);
+            problem ??= ticket!.StatusAt(now) == TicketStatus.Waiting
+                ? Problems.Create(StatusCodes.Status403Forbidden, "QUEUE_NOT_ACTIVE", "Your turn in the waiting line has not come yet.")
+                : MismatchedUser(context, ticket.UserId);
+            if (problem is not null)
+            {
+                await TypedResults.Problem(problem).ExecuteAsync(context);
+                return;
+            }
+
+            context.Features.Set(new AdmittedFan(ticket!.UserId, ticket.Token));
+            await next(context);
+        }));
+
+    /// <summary>The ticket behind the request's token while it is live (waiting or active); else a 401 problem.</summary>
+    public static async Task<(QueueTicket? Ticket, ProblemDetails? Problem)> LiveTicketAsync(IQuerySession query,
+        HttpContext context, DateTimeOffset now, CancellationToken cancellation)
+    {
+        var token = context.Request.Headers[TokenHeader].ToString();
+        if (token.Length > 0 && !QueueTokens.IsWellFormed(token))
+        {
+            return (null, Problems.Create(StatusCodes.Status401Unauthorized, "TOKEN_INVALID",
+                $"The {TokenHeader} header does not hold a queue token."));
+        }
+
+        var ticket = token.Length == 0 ? null : await QueueStore.TicketByTokenAsync(query, token, cancellation);
+        return ticket is null || ticket.StatusAt(now) == TicketStatus.Expired
+            ? (null, Problems.Create(StatusCodes.Status401Unauthorized, "TOKEN_EXPIRED",
+                $"The {TokenHeader} header is missing, or its token is unknown or expired: take a place with POST /waiting/issue."))
+            : (ticket, null);
+    }
+
+    private static bool IsGated(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<HttpChain>() is not null
+        && !OpenAreas.Any(area => context.Request.Path.StartsWithSegments(area));
+
+    private static ProblemDetails? MismatchedUser(HttpContext context, Guid tokenUser) =>
+        Users.TryParse(context.GetRouteValue("userId") as string, out var routeUser) && routeUser != tokenUser
+            ? Problems.Create(StatusCodes.Status403Forbidden, "TOKEN_USER_MISMATCH", "The queue token belongs to another user.")
+            : null;
+}

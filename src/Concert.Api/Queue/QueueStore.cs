@@ -1,0 +1,39 @@
+using Concert.Domain.Queue;
+using JasperFx.Events.Projections;
+using Marten;
+using Weasel.Postgresql;
+
+namespace Concert.Api.Queue;
+
+/// <summary>How the waiting line lives in Marten.</summary>
+public static class QueueStore
+{
+    private const string TicketSeq = "queue_ticket_seq";
+
+    public static void Configure(StoreOptions options)
+    {
+        options.Projections.Snapshot<QueueTicket>(SnapshotLifecycle.Inline);
+        options.Schema.For<QueueTicket>()
+            .Duplicate(ticket => ticket.Token, configure: index => index.IsUnique = true)
+            .Duplicate(ticket => ticket.Seq)
+            .Duplicate(ticket => ticket.Status)
+            .Duplicate(ticket => ticket.LapsesAt)
+            .Duplicate(ticket => ticket.AdmittedAt);
+
+        options.Projections.Snapshot<QueueControl>(SnapshotLifecycle.Inline);
+        options.Schema.For<LineSnapshot>();
+
+        options.Storage.ExtendedSchemaObjects.Add(new Sequence(
+            new PostgresqlObjectName(options.DatabaseSchemaName, TicketSeq, SchemaUtils.IdentifierUsage.General)));
+    }
+
+    public static async Task<long> NextSeqAsync(IQuerySession session, CancellationToken cancellation) =>
+        (await session.QueryAsync<long>(
+            $"select nextval('{session.DocumentStore.Options.DatabaseSchemaName}.{TicketSeq}')", cancellation))[0];
+
+    public static Task<QueueTicket?> TicketByTokenAsync(IQuerySession session, string token, CancellationToken cancellation) =>
+        session.Query<QueueTicket>().FirstOrDefaultAsync(ticket => ticket.Token == token, cancellation);
+
+    public static async Task<QueueControl> ControlAsync(IQuerySession session, CancellationToken cancellation) =>
+        await session.LoadAsync<QueueControl>(QueueControl.StreamKey, cancellation) ?? QueueControl.Initial;
+}

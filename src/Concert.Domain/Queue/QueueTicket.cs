@@ -1,0 +1,47 @@
+namespace Concert.Domain.Queue;
+
+public enum TicketStatus
+{
+    Waiting,
+    Active,
+    Expired,
+}
+
+/// <summary>
+/// A fan's place in the waiting line, one stream per fan. Status is what was recorded; whether the token is
+/// still live also depends on the clock (<see cref="LapsesAt"/>), so reads ask <see cref="StatusAt"/>.
+/// </summary>
+public sealed record QueueTicket(
+    string Id,
+    Guid UserId,
+    string Token,
+    long Seq,
+    TicketStatus Status,
+    DateTimeOffset IssuedAt,
+    DateTimeOffset? AdmittedAt,
+    DateTimeOffset LapsesAt)
+{
+    public static string StreamKey(Guid userId) => $"queue-{userId}";
+
+    public static QueueTicket Create(TokenIssued issued) =>
+        new(StreamKey(issued.UserId), issued.UserId, issued.Token, issued.Seq, TicketStatus.Waiting, issued.IssuedAt,
+            AdmittedAt: null, issued.LapsesAt);
+
+    public QueueTicket Apply(TokenIssued issued) => Create(issued);
+
+    // A fan's stream outlives their tokens: an event about an earlier token never changes the current one.
+    public QueueTicket Apply(TokenRenewed renewed) =>
+        renewed.Token == Token ? this with { LapsesAt = renewed.LapsesAt } : this;
+
+    public QueueTicket Apply(TokenAdmitted admitted) =>
+        admitted.Token == Token
+            ? this with { Status = TicketStatus.Active, AdmittedAt = admitted.AdmittedAt, LapsesAt = admitted.ExpiresAt }
+            : this;
+
+    public QueueTicket Apply(TokenExpired expired) =>
+        expired.Token == Token ? this with { Status = TicketStatus.Expired, LapsesAt = Min(LapsesAt, expired.ExpiredAt) } : this;
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    public TicketStatus StatusAt(DateTimeOffset now) => LapsesAt <= now ? TicketStatus.Expired : Status;
+}

@@ -1,0 +1,62 @@
+namespace Concert.Domain.Queue;
+
+/// <summary>How long tokens live, from Queue:* settings.</summary>
+/// <param name="RenewalStep">
+/// A waiting token is renewed (an event) only when its last renewal is at least this old, so polling fans cost
+/// reads, not writes. It lives until the last renewal + WaitingTtl + RenewalStep: never less than the promised
+/// last check + WaitingTtl, at most RenewalStep more.
+/// </param>
+public sealed record QueueTimes(TimeSpan WaitingTtl, TimeSpan ActiveTtl, TimeSpan RenewalStep);
+
+/// <summary>The waiting line's decisions, free of I/O.</summary>
+public static class WaitingLine
+{
+    /// <summary>One place in line per fan: a fan holding a live token gets that token again.</summary>
+    public static bool HoldsLiveToken(QueueTicket? current, DateTimeOffset now) =>
+        current is not null && current.StatusAt(now) != TicketStatus.Expired;
+
+    /// <summary>A new place at the end of the line.</summary>
+    public static TokenIssued Issue(Guid userId, string token, long seq, DateTimeOffset now, QueueTimes times) =>
+        new(token, userId, seq, now, WaitingDeadline(now, times));
+
+    /// <summary>A waiting fan checked in: renew the token when its last renewal is a step old.</summary>
+    public static TokenRenewed? Renew(QueueTicket ticket, DateTimeOffset now, QueueTimes times) =>
+        ticket.StatusAt(now) == TicketStatus.Waiting && WaitingDeadline(now, times) - ticket.LapsesAt >= times.RenewalStep
+            ? new TokenRenewed(ticket.Token, now, WaitingDeadline(now, times))
+            : null;
+
+    /// <summary>When a waiting token's holder is told it expires if they stop checking now.</summary>
+    public static DateTimeOffset PromisedExpiry(QueueTicket ticket, DateTimeOffset now, QueueTimes times) =>
+        ticket.StatusAt(now) == TicketStatus.Waiting ? now + times.WaitingTtl : ticket.LapsesAt;
+
+    public static TokenAdmitted Admit(QueueTicket ticket, DateTimeOffset now, QueueTimes times) =>
+        new(ticket.Token, now, now + times.ActiveTtl);
+
+    /// <summary>Records the end of a token whose time ran out; a token still live is left alone.</summary>
+    public static TokenExpired? ExpireLapsed(QueueTicket ticket, DateTimeOffset now) =>
+        ticket.Status != TicketStatus.Expired && ticket.StatusAt(now) == TicketStatus.Expired
+            ? new TokenExpired(ticket.Token, now,
+                ticket.Status == TicketStatus.Active ? TokenExpiryReason.ActiveTimeUp : TokenExpiryReason.Abandoned)
+            : null;
+
+    /// <summary>Ends a live token at once (a completed payment); nothing to do for one already over.</summary>
+    public static TokenExpired? End(QueueTicket ticket, DateTimeOffset now) =>
+        ticket.StatusAt(now) == TicketStatus.Expired ? null : new TokenExpired(ticket.Token, now, TokenExpiryReason.Ended);
+
+    /// <summary>How many waiting fans may be admitted now.</summary>
+    public static int FreePlaces(int maxActive, int activeNow, bool paused) =>
+        paused ? 0 : Math.Max(0, maxActive - activeNow);
+
+    /// <summary>Seconds until a fan at this position is admitted: position ÷ the recent admission rate, rounded up.</summary>
+    public static long EtaSeconds(long position, int admittedLastMinute, int maxActive, TimeSpan activeTtl)
+    {
+        if (position <= 0) return 0;
+        var perSecond = admittedLastMinute > 0
+            ? admittedLastMinute / 60.0
+            : Math.Max(1, maxActive) / activeTtl.TotalSeconds;
+        return (long)Math.Ceiling(position / perSecond);
+    }
+
+    private static DateTimeOffset WaitingDeadline(DateTimeOffset now, QueueTimes times) =>
+        now + times.WaitingTtl + times.RenewalStep;
+}

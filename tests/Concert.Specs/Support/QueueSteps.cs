@@ -1,0 +1,45 @@
+using Alba;
+using Concert.Api.Queue;
+
+namespace Concert.Specs.Support;
+
+/// <summary>The waiting-line steps a scenario takes as a fan.</summary>
+public static class QueueSteps
+{
+    public static async Task<QueueStatus> Issue(this IAlbaHost host, Guid userId)
+    {
+        var result = await host.Scenario(s =>
+        {
+            s.Post.Json(new { userId }).ToUrl("/waiting/issue");
+            s.StatusCodeShouldBe(200);
+        });
+        return await result.Read<QueueStatus>();
+    }
+
+    public static async Task<QueueStatus> Check(this IAlbaHost host, string token)
+    {
+        var result = await host.Scenario(s =>
+        {
+            s.Get.Url("/waiting/check");
+            s.WithRequestHeader(QueueGate.TokenHeader, token);
+            s.StatusCodeShouldBe(200);
+        });
+        var status = await result.Read<QueueStatus>();
+        result.Context.Response.Headers[QueueStatus.PositionHeader].ToString().ShouldBe(status.Position.ToString());
+        return status;
+    }
+
+    /// <summary>A new fan who takes a place and keeps checking until admitted (the admission job runs on its own).</summary>
+    public static async Task<QueueStatus> AdmittedFan(this IAlbaHost host)
+    {
+        var issued = await host.Issue(Guid.NewGuid());
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var status = await host.Check(issued.Token);
+            if (status.Active) return status;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"fan {issued.UserId} was never admitted");
+            await Task.Delay(20);
+        }
+    }
+}

@@ -21,6 +21,9 @@ public static class IssueTokenEndpoint
 
         var ticket = await store.DecideAndCommitAsync(async session =>
         {
+            // One fan's requests take turns, so a fan asking twice at once takes no second place in line.
+            await session.BeginTransactionAsync(cancellation);
+            await Locks.TakeAsync(session, QueueTicket.StreamKey(userId), cancellation);
             var now = clock.GetUtcNow();
             var stream = await session.Events.FetchForWriting<QueueTicket>(QueueTicket.StreamKey(userId), cancellation);
             if (WaitingLine.HoldsLiveToken(stream.Aggregate, now))

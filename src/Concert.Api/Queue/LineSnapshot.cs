@@ -17,12 +17,13 @@ public sealed record LineSnapshot(
     int Waiting,
     int Active,
     int AdmittedLastMinute,
+    long FirstBucket,
     IReadOnlyList<int> WaitingBeforeBucket)
 {
     public const string TheId = "line";
     public const int BucketSize = 256;
 
-    public static readonly LineSnapshot Empty = new(TheId, DateTimeOffset.MinValue, 0, 0, 0, 0, []);
+    public static readonly LineSnapshot Empty = new(TheId, DateTimeOffset.MinValue, 0, 0, 0, 0, 0, []);
 
     public static async Task<LineSnapshot> LoadAsync(IQuerySession session, CancellationToken cancellation) =>
         await session.LoadAsync<LineSnapshot>(TheId, cancellation) ?? Empty;
@@ -34,29 +35,35 @@ public sealed record LineSnapshot(
         if (ticket.StatusAt(now) != TicketStatus.Waiting) return 0;
         if (ticket.Seq > CoveredUpToSeq) return Waiting + (ticket.Seq - CoveredUpToSeq);
 
-        var bucket = (int)(ticket.Seq / BucketSize);
-        var bucketStart = (long)bucket * BucketSize;
+        var bucket = ticket.Seq / BucketSize;
+        var bucketStart = bucket * BucketSize;
         var aheadInBucket = await session.Query<QueueTicket>().CountAsync(other =>
             other.Seq >= bucketStart && other.Seq < ticket.Seq
             && other.Status == TicketStatus.Waiting && other.LapsesAt > now, cancellation);
-        return WaitingBeforeBucket[bucket] + aheadInBucket + 1;
+        var index = bucket - FirstBucket;
+        var beforeBucket = index < 0 ? 0 : WaitingBeforeBucket[(int)Math.Min(index, WaitingBeforeBucket.Count - 1)];
+        return beforeBucket + aheadInBucket + 1;
     }
 
     /// <summary>Counts the line afresh: the admission job's last step.</summary>
     public static async Task<LineSnapshot> CountAsync(IQuerySession session, DateTimeOffset now, CancellationToken cancellation)
     {
-        var table = $"{session.DocumentStore.Options.DatabaseSchemaName}.mt_doc_queueticket";
-        var coveredUpTo = (await session.QueryAsync<long>($"select coalesce(max(seq), 0) from {table}", cancellation))[0];
-        var waitingByBucket = (await session.AdvancedSql.QueryAsync<long, int>(
-                $"select seq / {BucketSize}, count(*)::int from {table} where status = ? and lapses_at > ? group by 1",
+        var schema = session.DocumentStore.Options.DatabaseSchemaName;
+        var coveredUpTo = await QueueStore.LastSeqAsync(session, cancellation);
+        var waitingByBucket = (await session.QueryAsync<BucketCount>(
+                $"select json_build_object('Bucket', seq / {BucketSize}, 'Waiting', count(*)) from {schema}.mt_doc_queueticket "
+                + "where status = ? and lapses_at > ? group by seq / " + BucketSize,
                 cancellation, (int)TicketStatus.Waiting, now))
-            .ToDictionary(row => row.Item1, row => row.Item2);
-        var before = new int[coveredUpTo / BucketSize + 1];
+            .ToDictionary(row => row.Bucket, row => row.Waiting);
+
+        // Only the stretch of buckets that holds live waiters: every place before it has 0 waiters ahead.
+        var firstBucket = waitingByBucket.Count == 0 ? coveredUpTo / BucketSize : waitingByBucket.Keys.Min();
+        var before = new int[coveredUpTo / BucketSize - firstBucket + 1];
         var running = 0;
-        for (var bucket = 0; bucket < before.Length; bucket++)
+        for (var index = 0; index < before.Length; index++)
         {
-            before[bucket] = running;
-            running += waitingByBucket.GetValueOrDefault(bucket);
+            before[index] = running;
+            running += waitingByBucket.GetValueOrDefault(firstBucket + index);
         }
 
         var active = await session.Query<QueueTicket>()
@@ -64,6 +71,8 @@ public sealed record LineSnapshot(
         var minuteAgo = now.AddMinutes(-1);
         var admittedLastMinute = await session.Query<QueueTicket>()
             .CountAsync(t => t.AdmittedAt > minuteAgo, cancellation);
-        return new LineSnapshot(TheId, now, coveredUpTo, running, active, admittedLastMinute, before);
+        return new LineSnapshot(TheId, now, coveredUpTo, running, active, admittedLastMinute, firstBucket, before);
     }
 }
+
+internal sealed record BucketCount(long Bucket, int Waiting);

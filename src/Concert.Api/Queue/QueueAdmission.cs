@@ -7,13 +7,13 @@ namespace Concert.Api.Queue;
 /// <summary>
 /// Every Queue:AdmissionInterval: records the tokens whose time ran out, admits waiting fans in issue order
 /// into every free place, and recounts the line. Every node runs it; a PostgreSQL advisory lock taken inside
-/// the admitting transaction lets one node at a time act, and that node reads the line only after the
-/// previous one committed, so no place is ever granted twice.
+/// the admitting transaction makes the runs of all nodes take turns, each reading the line only after the
+/// previous run committed, so no place is ever granted twice.
 /// </summary>
 public sealed class QueueAdmission(IDocumentStore store, TimeProvider clock, QueueOptions options,
     ILogger<QueueAdmission> logger) : BackgroundService
 {
-    private const long AdmissionLock = 0x436F6E6365727401;
+    private const string AdmissionLock = "queue-admission";
     private const int MostExpiriesPerRun = 1_000;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -32,14 +32,14 @@ public sealed class QueueAdmission(IDocumentStore store, TimeProvider clock, Que
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <returns>false when another node held the lock and this run did nothing.</returns>
-    public async Task<bool> RunOnceAsync(CancellationToken cancellation)
+    public async Task RunOnceAsync(CancellationToken cancellation)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await AdmitAsync(cancellation);
+                await AdmitAsync(cancellation);
+                return;
             }
             catch (Exception e) when (attempt < 3 && WriteConflicts.IsWriteConflict(e))
             {
@@ -48,12 +48,11 @@ public sealed class QueueAdmission(IDocumentStore store, TimeProvider clock, Que
         }
     }
 
-    private async Task<bool> AdmitAsync(CancellationToken cancellation)
+    private async Task AdmitAsync(CancellationToken cancellation)
     {
         await using var session = store.LightweightSession();
         await session.BeginTransactionAsync(cancellation);
-        var locked = await session.QueryAsync<bool>("select pg_try_advisory_xact_lock(?)", cancellation, AdmissionLock);
-        if (!locked[0]) return false;
+        await Locks.TakeAsync(session, AdmissionLock, cancellation);
 
         var now = clock.GetUtcNow();
         var lapsed = await session.Query<QueueTicket>()
@@ -88,7 +87,6 @@ public sealed class QueueAdmission(IDocumentStore store, TimeProvider clock, Que
         await using var recount = store.LightweightSession();
         recount.Store(await LineSnapshot.CountAsync(recount, now, cancellation));
         await recount.SaveChangesAsync(cancellation);
-        return true;
     }
 
     /// <summary>Appends against the stream's version as read, so a fan's concurrent write is never overwritten.</summary>

@@ -31,6 +31,12 @@ public static class QueueStore
         (await session.QueryAsync<long>(
             $"select nextval('{session.DocumentStore.Options.DatabaseSchemaName}.{TicketSeq}')", cancellation))[0];
 
+    /// <summary>The last place handed out, committed or not; 0 before the first.</summary>
+    public static async Task<long> LastSeqAsync(IQuerySession session, CancellationToken cancellation) =>
+        (await session.QueryAsync<long>(
+            $"select case when is_called then last_value else 0 end from {session.DocumentStore.Options.DatabaseSchemaName}.{TicketSeq}",
+            cancellation))[0];
+
     public static Task<QueueTicket?> TicketByTokenAsync(IQuerySession session, string token, CancellationToken cancellation) =>
         session.Query<QueueTicket>().FirstOrDefaultAsync(ticket => ticket.Token == token, cancellation);
 

@@ -32,62 +32,85 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Concert.Api.Catalog.GetSchedulesEndpoint").SetTag("http.route", "/concerts/{concertId}/schedules").SetTag("http.request.method", "GET");
-            string concertId_rawValue = (string?)httpContext.GetRouteValue("concertId");
-            long concertId = default;
-
-            if (concertId_rawValue != null && long.TryParse(concertId_rawValue, System.Globalization.CultureInfo.InvariantCulture, out concertId))
+            try
             {
+                string concertId_rawValue = (string?)httpContext.GetRouteValue("concertId");
+                long concertId = default;
+
+                if (concertId_rawValue != null && long.TryParse(concertId_rawValue, System.Globalization.CultureInfo.InvariantCulture, out concertId))
+                {
+                }
+                else
+                {
+                    httpContext.Response.StatusCode = 404;
+                    return;
+                }
+
+                string onlyBookable_rawValue = httpContext.Request.Query["onlyBookable"];
+                System.Nullable<bool> onlyBookable = default;
+
+                if (bool.TryParse(onlyBookable_rawValue, out var onlyBookable_parsed))
+                {
+                    onlyBookable = onlyBookable_parsed;
+                }
+                else if (!string.IsNullOrEmpty(onlyBookable_rawValue))
+                {
+                    await WriteQueryValueParsingProblem(httpContext, "onlyBookable", onlyBookable_rawValue, "bool").ConfigureAwait(false);
+                    return;
+                }
+
+                string page_rawValue = httpContext.Request.Query["page"];
+                System.Nullable<int> page = default;
+
+                if (page_rawValue != null && int.TryParse(page_rawValue, System.Globalization.CultureInfo.InvariantCulture, out var page_parsed))
+                {
+                    page = page_parsed;
+                }
+                else if (!string.IsNullOrEmpty(page_rawValue))
+                {
+                    await WriteQueryValueParsingProblem(httpContext, "page", page_rawValue, "int").ConfigureAwait(false);
+                    return;
+                }
+
+                string size_rawValue = httpContext.Request.Query["size"];
+                System.Nullable<int> size = default;
+
+                if (size_rawValue != null && int.TryParse(size_rawValue, System.Globalization.CultureInfo.InvariantCulture, out var size_parsed))
+                {
+                    size = size_parsed;
+                }
+                else if (!string.IsNullOrEmpty(size_rawValue))
+                {
+                    await WriteQueryValueParsingProblem(httpContext, "size", size_rawValue, "int").ConfigureAwait(false);
+                    return;
+                }
+
+                
+                // The actual HTTP request handler execution
+                var resultsOfOkOfSchedulePageAndProblemHttpResult = await Concert.Api.Catalog.GetSchedulesEndpoint.Get(concertId, onlyBookable, page, size, ((Marten.IQuerySession)documentSession), _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+
+                await resultsOfOkOfSchedulePageAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
             }
-            else
+            catch (System.AggregateException aggregateException) when (Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnExceptionFilter(aggregateException))
             {
-                httpContext.Response.StatusCode = 404;
-                return;
+                var onExceptionProblemDetails = Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnException(aggregateException, _wolverineHttpOptions);
+                // Evaluate whether the processing should stop if there are any problems
+                if (!(ReferenceEquals(onExceptionProblemDetails, Wolverine.Http.WolverineContinue.NoProblems)))
+                {
+                    await WriteProblems(onExceptionProblemDetails, httpContext).ConfigureAwait(false);
+                    return;
+                }
             }
-
-            string onlyBookable_rawValue = httpContext.Request.Query["onlyBookable"];
-            System.Nullable<bool> onlyBookable = default;
-
-            if (bool.TryParse(onlyBookable_rawValue, out var onlyBookable_parsed))
+            catch (JasperFx.ConcurrencyException concurrencyException)
             {
-                onlyBookable = onlyBookable_parsed;
+                var onExceptionProblemDetails = Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnException(concurrencyException, _wolverineHttpOptions);
+                // Evaluate whether the processing should stop if there are any problems
+                if (!(ReferenceEquals(onExceptionProblemDetails, Wolverine.Http.WolverineContinue.NoProblems)))
+                {
+                    await WriteProblems(onExceptionProblemDetails, httpContext).ConfigureAwait(false);
+                    return;
+                }
             }
-            else if (!string.IsNullOrEmpty(onlyBookable_rawValue))
-            {
-                await WriteQueryValueParsingProblem(httpContext, "onlyBookable", onlyBookable_rawValue, "bool").ConfigureAwait(false);
-                return;
-            }
-
-            string page_rawValue = httpContext.Request.Query["page"];
-            System.Nullable<int> page = default;
-
-            if (page_rawValue != null && int.TryParse(page_rawValue, System.Globalization.CultureInfo.InvariantCulture, out var page_parsed))
-            {
-                page = page_parsed;
-            }
-            else if (!string.IsNullOrEmpty(page_rawValue))
-            {
-                await WriteQueryValueParsingProblem(httpContext, "page", page_rawValue, "int").ConfigureAwait(false);
-                return;
-            }
-
-            string size_rawValue = httpContext.Request.Query["size"];
-            System.Nullable<int> size = default;
-
-            if (size_rawValue != null && int.TryParse(size_rawValue, System.Globalization.CultureInfo.InvariantCulture, out var size_parsed))
-            {
-                size = size_parsed;
-            }
-            else if (!string.IsNullOrEmpty(size_rawValue))
-            {
-                await WriteQueryValueParsingProblem(httpContext, "size", size_rawValue, "int").ConfigureAwait(false);
-                return;
-            }
-
-            
-            // The actual HTTP request handler execution
-            var resultsOfOkOfSchedulePageAndProblemHttpResult = await Concert.Api.Catalog.GetSchedulesEndpoint.Get(concertId, onlyBookable, page, size, ((Marten.IQuerySession)documentSession), _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
-
-            await resultsOfOkOfSchedulePageAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -32,35 +32,58 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Concert.Api.Catalog.GetSeatMapEndpoint").SetTag("http.route", "/concerts/{concertId}/schedules/{scheduleId}/seats").SetTag("http.request.method", "GET");
-            string concertId_rawValue = (string?)httpContext.GetRouteValue("concertId");
-            long concertId = default;
-
-            if (concertId_rawValue != null && long.TryParse(concertId_rawValue, System.Globalization.CultureInfo.InvariantCulture, out concertId))
+            try
             {
+                string concertId_rawValue = (string?)httpContext.GetRouteValue("concertId");
+                long concertId = default;
+
+                if (concertId_rawValue != null && long.TryParse(concertId_rawValue, System.Globalization.CultureInfo.InvariantCulture, out concertId))
+                {
+                }
+                else
+                {
+                    httpContext.Response.StatusCode = 404;
+                    return;
+                }
+
+                string scheduleId_rawValue = (string?)httpContext.GetRouteValue("scheduleId");
+                long scheduleId = default;
+
+                if (scheduleId_rawValue != null && long.TryParse(scheduleId_rawValue, System.Globalization.CultureInfo.InvariantCulture, out scheduleId))
+                {
+                }
+                else
+                {
+                    httpContext.Response.StatusCode = 404;
+                    return;
+                }
+
+                
+                // The actual HTTP request handler execution
+                var resultsOfOkOfSeatMapAndProblemHttpResult = await Concert.Api.Catalog.GetSeatMapEndpoint.Get(concertId, scheduleId, ((Marten.IQuerySession)documentSession), _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+
+                await resultsOfOkOfSeatMapAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
             }
-            else
+            catch (System.AggregateException aggregateException) when (Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnExceptionFilter(aggregateException))
             {
-                httpContext.Response.StatusCode = 404;
-                return;
+                var onExceptionProblemDetails = Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnException(aggregateException, _wolverineHttpOptions);
+                // Evaluate whether the processing should stop if there are any problems
+                if (!(ReferenceEquals(onExceptionProblemDetails, Wolverine.Http.WolverineContinue.NoProblems)))
+                {
+                    await WriteProblems(onExceptionProblemDetails, httpContext).ConfigureAwait(false);
+                    return;
+                }
             }
-
-            string scheduleId_rawValue = (string?)httpContext.GetRouteValue("scheduleId");
-            long scheduleId = default;
-
-            if (scheduleId_rawValue != null && long.TryParse(scheduleId_rawValue, System.Globalization.CultureInfo.InvariantCulture, out scheduleId))
+            catch (JasperFx.ConcurrencyException concurrencyException)
             {
+                var onExceptionProblemDetails = Wolverine.Http.Runtime.ConcurrencyExceptionMiddleware.OnException(concurrencyException, _wolverineHttpOptions);
+                // Evaluate whether the processing should stop if there are any problems
+                if (!(ReferenceEquals(onExceptionProblemDetails, Wolverine.Http.WolverineContinue.NoProblems)))
+                {
+                    await WriteProblems(onExceptionProblemDetails, httpContext).ConfigureAwait(false);
+                    return;
+                }
             }
-            else
-            {
-                httpContext.Response.StatusCode = 404;
-                return;
-            }
-
-            
-            // The actual HTTP request handler execution
-            var resultsOfOkOfSeatMapAndProblemHttpResult = await Concert.Api.Catalog.GetSeatMapEndpoint.Get(concertId, scheduleId, ((Marten.IQuerySession)documentSession), _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
-
-            await resultsOfOkOfSeatMapAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

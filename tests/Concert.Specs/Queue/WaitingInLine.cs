@@ -1,0 +1,246 @@
+using Alba;
+using Concert.Api.Queue;
+using Concert.Specs.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Concert.Specs.Queue;
+
+[Collection(QueueAppCollection.Name)]
+public sealed class WaitingInLine(QueueApp app) : IAsyncLifetime
+{
+    private IAlbaHost Host => app.Host;
+
+    public Task InitializeAsync() => app.EmptyTheLine();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task a_fan_gets_a_token_their_place_and_its_expiry()
+    {
+        var userId = Guid.NewGuid();
+
+        var result = await Host.Scenario(s =>
+        {
+            s.Post.Json(new { userId }).ToUrl("/waiting/issue");
+            s.StatusCodeShouldBe(200);
+            s.Header(QueueStatus.PositionHeader).SingleValueShouldEqual("1");
+        });
+
+        var body = await result.ReadObject();
+        body["userId"]!.GetValue<string>().ShouldBe(userId.ToString());
+        body["position"]!.GetValue<long>().ShouldBe(1);
+        body["active"]!.GetValue<bool>().ShouldBeFalse();
+        var expiresAt = body["expiresAt"]!.GetValue<string>();
+        expiresAt.ShouldEndWith("Z");
+        DateTimeOffset.Parse(expiresAt).ShouldBe(app.Clock.GetUtcNow() + app.Options.WaitingTtl);
+        QueueTokens.IsWellFormed(body["token"]!.GetValue<string>()).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task tokens_are_unguessable_and_never_repeat()
+    {
+        var tokens = new List<string>();
+        for (var i = 0; i < 20; i++) tokens.Add((await Host.Issue(Guid.NewGuid())).Token);
+
+        tokens.Distinct().Count().ShouldBe(20);
+        tokens.ShouldAllBe(token => Convert.FromBase64String(token.Replace('-', '+').Replace('_', '/')).Length * 8 >= 128);
+    }
+
+    [Fact]
+    public async Task a_fan_who_asks_again_keeps_the_same_token_and_place()
+    {
+        var fan = Guid.NewGuid();
+        var first = await Host.Issue(fan);
+        await Host.Issue(Guid.NewGuid());
+
+        var again = await Host.Issue(fan);
+
+        again.Token.ShouldBe(first.Token);
+        again.Position.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task concurrent_requests_of_one_fan_give_one_token()
+    {
+        var fan = Guid.NewGuid();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => Host.Issue(fan))));
+
+        answers.Select(a => a.Token).Distinct().ShouldHaveSingleItem();
+        (await Host.Issue(Guid.NewGuid())).Position.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task concurrent_requests_of_many_fans_get_distinct_places_without_gaps()
+    {
+        var answers = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => Task.Run(() => Host.Issue(Guid.NewGuid()))));
+
+        answers.Select(a => a.Position).Order().ShouldBe(Enumerable.Range(1, 60).Select(p => (long)p));
+        var checks = await Task.WhenAll(answers.Select(a => Host.Check(a.Token)));
+        checks.Select(c => c.Position).Order().ShouldBe(Enumerable.Range(1, 60).Select(p => (long)p));
+    }
+
+    [Fact]
+    public async Task fans_are_admitted_first_come_first_served_up_to_max_active()
+    {
+        var fans = new List<QueueStatus>();
+        for (var i = 0; i < 5; i++) fans.Add(await Host.Issue(Guid.NewGuid()));
+
+        await app.RunAdmission();
+        await app.RunAdmission();
+
+        var statuses = await Task.WhenAll(fans.Select(f => Host.Check(f.Token)));
+        statuses.Select(s => s.Active).ShouldBe([true, true, true, false, false]);
+        statuses.Select(s => s.Position).ShouldBe([0, 0, 0, 1, 2]);
+        statuses[0].EtaSeconds.ShouldBe(0);
+        statuses[0].ExpiresAt.ShouldBe(app.Clock.GetUtcNow() + app.Options.ActiveTtl);
+    }
+
+    [Fact]
+    public async Task a_place_freed_by_an_expired_turn_goes_to_the_next_in_line()
+    {
+        var fans = new List<QueueStatus>();
+        for (var i = 0; i < 4; i++) fans.Add(await Host.Issue(Guid.NewGuid()));
+        await app.RunAdmission();
+        await KeepChecking(fans[3].Token, app.Options.ActiveTtl);
+
+        await app.RunAdmission();
+
+        (await Host.Check(fans[3].Token)).Active.ShouldBeTrue();
+        await ShouldBeExpired(fans[0].Token);
+    }
+
+    [Fact]
+    public async Task a_fan_who_stops_checking_loses_their_place_and_nobody_counts_it()
+    {
+        var (first, quitter, last) = (await Host.Issue(Guid.NewGuid()), await Host.Issue(Guid.NewGuid()), await Host.Issue(Guid.NewGuid()));
+        await Pause();
+
+        await KeepChecking([first.Token, last.Token], app.Options.WaitingTtl + app.Options.Times.RenewalStep);
+
+        (await Host.Check(last.Token)).Position.ShouldBe(2);
+        await ShouldBeExpired(quitter.Token);
+        await app.RunAdmission();
+        (await Host.Check(last.Token)).Position.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task an_abandoned_place_is_never_admitted()
+    {
+        var quitter = await Host.Issue(Guid.NewGuid());
+        var stayer = await Host.Issue(Guid.NewGuid());
+        await Pause();
+        await KeepChecking(stayer.Token, app.Options.WaitingTtl + app.Options.Times.RenewalStep);
+
+        await Resume();
+        await app.RunAdmission();
+
+        (await Host.Check(stayer.Token)).Active.ShouldBeTrue();
+        await ShouldBeExpired(quitter.Token);
+    }
+
+    [Fact]
+    public async Task a_waiting_token_lives_while_its_fan_keeps_checking()
+    {
+        var fan = await Host.Issue(Guid.NewGuid());
+        await Pause();
+
+        await KeepChecking(fan.Token, app.Options.WaitingTtl * 3);
+
+        var status = await Host.Check(fan.Token);
+        status.Position.ShouldBe(1);
+        status.ExpiresAt.ShouldBe(app.Clock.GetUtcNow() + app.Options.WaitingTtl);
+    }
+
+    [Fact]
+    public async Task several_nodes_admitting_at_once_never_grant_a_place_twice()
+    {
+        var fans = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => Host.Issue(Guid.NewGuid()))));
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(app.RunAdmission)));
+        await app.RunAdmission();
+
+        var statuses = await Task.WhenAll(fans.Select(f => Host.Check(f.Token)));
+        statuses.Count(s => s.Active).ShouldBe(QueueApp.MaxActive);
+        var admittedFirst = fans.OrderBy(f => f.Position).Take(QueueApp.MaxActive).Select(f => f.Token);
+        statuses.Where(s => s.Active).Select(s => s.Token).ShouldBe(admittedFirst, ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task the_wait_is_estimated_from_max_active_before_anyone_was_admitted()
+    {
+        await Pause();
+        await Host.Issue(Guid.NewGuid());
+        var second = await Host.Issue(Guid.NewGuid());
+
+        var status = await Host.Check(second.Token);
+
+        // 2 places × 600 s ÷ 3 active at once
+        status.EtaSeconds.ShouldBe(400);
+    }
+
+    [Fact]
+    public async Task the_wait_is_estimated_from_the_admissions_of_the_last_minute()
+    {
+        var fans = new List<QueueStatus>();
+        for (var i = 0; i < 5; i++) fans.Add(await Host.Issue(Guid.NewGuid()));
+        await app.RunAdmission();
+
+        var fifth = await Host.Check(fans[4].Token);
+
+        // 3 admitted in the last minute: 0.05 a second; the fifth fan is 2nd in line
+        fifth.EtaSeconds.ShouldBe(40);
+    }
+
+    [Fact]
+    public async Task an_ended_token_is_refused_at_once()
+    {
+        var fan = await Host.Issue(Guid.NewGuid());
+        await app.RunAdmission();
+
+        await using (var session = Host.Services.GetRequiredService<Marten.IDocumentStore>().LightweightSession())
+        {
+            await QueueTokens.EndAsync(session, fan.UserId, app.Clock.GetUtcNow(), CancellationToken.None);
+            await session.SaveChangesAsync();
+        }
+
+        await ShouldBeExpired(fan.Token);
+        (await Host.Issue(fan.UserId)).Token.ShouldNotBe(fan.Token);
+    }
+
+    private Task Pause() => ChangeQueue(new { paused = true });
+
+    private Task Resume() => ChangeQueue(new { paused = false });
+
+    private Task ChangeQueue(object change) =>
+        Host.Scenario(s =>
+        {
+            s.Patch.Json(change).ToUrl("/admin/queue");
+            s.WithRequestHeader("X-Admin-Key", SpecApp.AdminKey);
+            s.StatusCodeShouldBe(200);
+        });
+
+    /// <summary>Moves the clock on by a span, in steps shorter than any token's life, the fans checking at every step.</summary>
+    private async Task KeepChecking(IReadOnlyList<string> tokens, TimeSpan span)
+    {
+        var step = TimeSpan.FromSeconds(20);
+        for (var moved = TimeSpan.Zero; moved < span; moved += step)
+        {
+            app.Clock.Advance(step);
+            foreach (var token in tokens) await Host.Check(token);
+        }
+    }
+
+    private Task KeepChecking(string token, TimeSpan span) => KeepChecking([token], span);
+
+    private async Task ShouldBeExpired(string token)
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.Get.Url("/waiting/check");
+            s.WithRequestHeader(QueueGate.TokenHeader, token);
+            s.StatusCodeShouldBe(401);
+        });
+        await result.ShouldBeProblem(401, "TOKEN_EXPIRED");
+    }
+}

@@ -1,0 +1,43 @@
+using Concert.Api.Queue;
+using Marten;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Concert.Specs.Support;
+
+/// <summary>
+/// The service with a clock the scenario moves: admission runs only when a scenario says so (or moves the
+/// clock past an interval), three places at once, two-minute waits and ten-minute turns as configured by default.
+/// </summary>
+public sealed class QueueApp : SpecApp
+{
+    public const int MaxActive = 3;
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
+
+    public QueueOptions Options => Host.Services.GetRequiredService<QueueOptions>();
+
+    /// <summary>One admission run, as the job does every interval.</summary>
+    public Task RunAdmission() => Host.Services.GetRequiredService<QueueAdmission>().RunOnceAsync(CancellationToken.None);
+
+    /// <summary>A line nobody stands in, with the operator's controls back to the configured ones.</summary>
+    public async Task EmptyTheLine()
+    {
+        await Host.Services.GetRequiredService<IDocumentStore>().Advanced.ResetAllData();
+        await RunAdmission();
+    }
+
+    protected override void Configure(IWebHostBuilder web)
+    {
+        web.UseSetting("Queue:MaxActive", MaxActive.ToString());
+        web.UseSetting("Queue:AdmissionInterval", "00:00:01");
+        web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class QueueAppCollection : ICollectionFixture<QueueApp>
+{
+    public const string Name = "Queue app";
+}

@@ -1,0 +1,68 @@
+using Alba;
+using JasperFx.CommandLine;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Wolverine;
+
+namespace Concert.Specs.Support;
+
+/// <summary>
+/// The real service over HTTP, on a PostgreSQL database made for this fixture and dropped after it.
+/// The server comes from ConnectionStrings__Postgres (./concert test sets it).
+/// </summary>
+public abstract class SpecApp : IAsyncLifetime
+{
+    public const string AdminKey = "specs-admin-key";
+
+    private readonly NpgsqlConnectionStringBuilder _server = new(
+        Environment.GetEnvironmentVariable("ConnectionStrings__Postgres")
+        ?? "Host=127.0.0.1;Port=55432;Database=concert;Username=postgres");
+
+    private readonly string _database = $"concert_specs_{Guid.NewGuid():N}";
+
+    public IAlbaHost Host { get; private set; } = null!;
+
+    public string ConnectionString =>
+        new NpgsqlConnectionStringBuilder(_server.ConnectionString) { Database = _database }.ConnectionString;
+
+    public virtual async Task InitializeAsync()
+    {
+        await ExecuteOnServer($"create database {_database}");
+
+        JasperFxEnvironment.AutoStartHost = true;
+        Host = await AlbaHost.For<Program>(web =>
+        {
+            web.UseEnvironment("Development");
+            web.UseSetting("ConnectionStrings:Postgres", ConnectionString);
+            web.UseSetting("Admin:ApiKey", AdminKey);
+            web.UseSetting("Demo:SeedConcert", "false");
+            web.UseSetting("Logging:LogLevel:Default", "Warning");
+            Configure(web);
+            web.ConfigureServices(services =>
+            {
+                services.RunWolverineInSoloMode();
+                services.DisableAllExternalWolverineTransports();
+            });
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await ExecuteOnServer($"drop database if exists {_database} with (force)");
+    }
+
+    /// <summary>The settings and services of this fixture's kind of scenario.</summary>
+    protected abstract void Configure(IWebHostBuilder web);
+
+    private async Task ExecuteOnServer(string sql)
+    {
+        var maintenance = new NpgsqlConnectionStringBuilder(_server.ConnectionString) { Database = "postgres" };
+        await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}

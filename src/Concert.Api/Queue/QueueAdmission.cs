@@ -50,11 +50,31 @@ public sealed class QueueAdmission(IDocumentStore store, TimeProvider clock, Que
 
     private async Task AdmitAsync(CancellationToken cancellation)
     {
-        await using var session = store.LightweightSession();
+        var now = clock.GetUtcNow();
+        await using (var session = await LockedSessionAsync(cancellation))
+        {
+            await DecideAsync(session, now, cancellation);
+            await session.SaveChangesAsync(cancellation);
+        }
+
+        // The line is counted under the lock too, after the admissions committed, so no run's count
+        // ever overwrites a later one.
+        await using var recount = await LockedSessionAsync(cancellation);
+        recount.Store(await LineSnapshot.CountAsync(recount, now, cancellation));
+        await recount.SaveChangesAsync(cancellation);
+    }
+
+    /// <summary>A session whose transaction holds the admission lock; disposing it ends the transaction.</summary>
+    private async Task<IDocumentSession> LockedSessionAsync(CancellationToken cancellation)
+    {
+        var session = store.LightweightSession();
         await session.BeginTransactionAsync(cancellation);
         await Locks.TakeAsync(session, AdmissionLock, cancellation);
+        return session;
+    }
 
-        var now = clock.GetUtcNow();
+    private async Task DecideAsync(IDocumentSession session, DateTimeOffset now, CancellationToken cancellation)
+    {
         var lapsed = await session.Query<QueueTicket>()
             .Where(t => t.Status != TicketStatus.Expired && t.LapsesAt <= now)
             .OrderBy(t => t.LapsesAt)
@@ -69,24 +89,17 @@ public sealed class QueueAdmission(IDocumentStore store, TimeProvider clock, Que
         var active = await session.Query<QueueTicket>()
             .CountAsync(t => t.Status == TicketStatus.Active && t.LapsesAt > now, cancellation);
         var free = WaitingLine.FreePlaces(control.MaxActive ?? options.MaxActive, active, control.Paused);
-        if (free > 0)
+        if (free == 0) return;
+
+        var next = await session.Query<QueueTicket>()
+            .Where(t => t.Status == TicketStatus.Waiting && t.LapsesAt > now)
+            .OrderBy(t => t.Seq)
+            .Take(free)
+            .ToListAsync(cancellation);
+        foreach (var ticket in next)
         {
-            var next = await session.Query<QueueTicket>()
-                .Where(t => t.Status == TicketStatus.Waiting && t.LapsesAt > now)
-                .OrderBy(t => t.Seq)
-                .Take(free)
-                .ToListAsync(cancellation);
-            foreach (var ticket in next)
-            {
-                await AppendAsync(session, ticket, current => WaitingLine.Admit(current, now, options.Times), cancellation);
-            }
+            await AppendAsync(session, ticket, current => WaitingLine.Admit(current, now, options.Times), cancellation);
         }
-
-        await session.SaveChangesAsync(cancellation);
-
-        await using var recount = store.LightweightSession();
-        recount.Store(await LineSnapshot.CountAsync(recount, now, cancellation));
-        await recount.SaveChangesAsync(cancellation);
     }
 
     /// <summary>Appends against the stream's version as read, so a fan's concurrent write is never overwritten.</summary>

@@ -220,13 +220,17 @@ public sealed class WaitingInLine(QueueApp app) : IAsyncLifetime
             s.StatusCodeShouldBe(200);
         });
 
-    /// <summary>Moves the clock on by a span, in steps shorter than any token's life, the fans checking at every step.</summary>
+    /// <summary>
+    /// Moves the clock on by a span, in steps shorter than any token's life: at every step the admission job
+    /// runs and the given fans check.
+    /// </summary>
     private async Task KeepChecking(IReadOnlyList<string> tokens, TimeSpan span)
     {
         var step = TimeSpan.FromSeconds(20);
         for (var moved = TimeSpan.Zero; moved < span; moved += step)
         {
             app.Clock.Advance(step);
+            await app.RunAdmission();
             foreach (var token in tokens) await Host.Check(token);
         }
     }

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace Concert.Specs.Support;
 
 /// <summary>
-/// The service with a clock the scenario moves: admission runs only when a scenario says so (or moves the
-/// clock past an interval), three places at once, two-minute waits and ten-minute turns as configured by default.
+/// The service with a clock the scenario moves: admission runs only when a scenario says so (its own schedule
+/// is out of reach of any clock move), three places at once, two-minute waits and ten-minute turns by default.
 /// </summary>
 public sealed class QueueApp : SpecApp
 {
@@ -17,6 +17,22 @@ public sealed class QueueApp : SpecApp
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
 
     public QueueOptions Options => Host.Services.GetRequiredService<QueueOptions>();
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+
+        // The job's first run starts with the host; let it finish before any scenario empties the line.
+        var store = Host.Services.GetRequiredService<IDocumentStore>();
+        for (var waited = 0; waited < 200; waited++)
+        {
+            await using var query = store.QuerySession();
+            if (await query.LoadAsync<LineSnapshot>(LineSnapshot.TheId) is not null) return;
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("the admission job never ran");
+    }
 
     /// <summary>One admission run, as the job does every interval.</summary>
     public Task RunAdmission() => Host.Services.GetRequiredService<QueueAdmission>().RunOnceAsync(CancellationToken.None);
@@ -31,7 +47,7 @@ public sealed class QueueApp : SpecApp
     protected override void Configure(IWebHostBuilder web)
     {
         web.UseSetting("Queue:MaxActive", MaxActive.ToString());
-        web.UseSetting("Queue:AdmissionInterval", "00:00:01");
+        web.UseSetting("Queue:AdmissionInterval", "30.00:00:00");
         web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 }

@@ -1,0 +1,184 @@
+using Alba;
+using Concert.Api.Queue;
+using Concert.Specs.Support;
+
+namespace Concert.Specs.Queue;
+
+[Collection(QueueAppCollection.Name)]
+public sealed class PassingTheGate(QueueApp app) : IAsyncLifetime
+{
+    private IAlbaHost Host => app.Host;
+
+    public Task InitializeAsync() => app.EmptyTheLine();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Theory]
+    [InlineData("""{"userId":"not-a-uuid"}""")]
+    [InlineData("""{"userId":"00000000-0000-0000-0000-000000000000"}""")]
+    [InlineData("""{"userId":42}""")]
+    [InlineData("""{"userId":null}""")]
+    [InlineData("""{}""")]
+    [InlineData("""null""")]
+    public async Task a_bad_user_id_gets_400_invalid_user(string body)
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.Post.Text(body).ToUrl("/waiting/issue");
+            s.WithRequestHeader("Content-Type", "application/json");
+            s.StatusCodeShouldBe(400);
+        });
+
+        await result.ShouldBeProblem(400, "INVALID_USER");
+    }
+
+    [Theory]
+    [InlineData(null, "TOKEN_EXPIRED")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAA", "TOKEN_EXPIRED")]
+    [InlineData("not a token", "TOKEN_INVALID")]
+    public async Task a_check_without_a_live_token_gets_401(string? token, string code)
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.Get.Url("/waiting/check");
+            if (token is not null) s.WithRequestHeader(QueueGate.TokenHeader, token);
+            s.StatusCodeShouldBe(401);
+        });
+
+        await result.ShouldBeProblem(401, code);
+    }
+
+    [Theory]
+    [InlineData(null, "TOKEN_EXPIRED")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAA", "TOKEN_EXPIRED")]
+    [InlineData("not a token", "TOKEN_INVALID")]
+    public async Task a_catalog_read_without_a_live_token_gets_401(string? token, string code)
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.Get.Url("/concerts/1/schedules");
+            if (token is not null) s.WithRequestHeader(QueueGate.TokenHeader, token);
+            s.StatusCodeShouldBe(401);
+        });
+
+        await result.ShouldBeProblem(401, code);
+    }
+
+    [Fact]
+    public async Task a_fan_still_waiting_gets_403_queue_not_active()
+    {
+        await Pause();
+        var fan = await Host.Issue(Guid.NewGuid());
+
+        var result = await CatalogReadAs(fan.Token, expectedStatus: 403);
+
+        await result.ShouldBeProblem(403, "QUEUE_NOT_ACTIVE");
+    }
+
+    [Fact]
+    public async Task an_admitted_fan_passes_and_loses_the_way_when_the_turn_ends()
+    {
+        var fan = await Host.Issue(Guid.NewGuid());
+        await app.RunAdmission();
+
+        await CatalogReadAs(fan.Token, expectedStatus: 404);
+        app.Clock.Advance(app.Options.ActiveTtl);
+        var result = await CatalogReadAs(fan.Token, expectedStatus: 401);
+
+        await result.ShouldBeProblem(401, "TOKEN_EXPIRED");
+    }
+
+    [Fact]
+    public async Task the_operator_sees_the_line_at_a_glance()
+    {
+        for (var i = 0; i < 5; i++) await Host.Issue(Guid.NewGuid());
+        await app.RunAdmission();
+
+        var overview = await AdminQueue(s => s.Get.Url("/admin/queue"));
+
+        overview.ShouldBe(new QueueOverview(Waiting: 2, Active: 3, AdmittedLastMinute: 3, MaxActive: 3, Paused: false,
+            CountedAt: app.Clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public async Task the_operator_widens_the_line_at_run_time()
+    {
+        var fans = new List<QueueStatus>();
+        for (var i = 0; i < 6; i++) fans.Add(await Host.Issue(Guid.NewGuid()));
+        await app.RunAdmission();
+
+        var changed = await AdminQueue(s => s.Patch.Json(new { maxActive = 5 }).ToUrl("/admin/queue"));
+        await app.RunAdmission();
+
+        changed.MaxActive.ShouldBe(5);
+        var statuses = await Task.WhenAll(fans.Select(f => Host.Check(f.Token)));
+        statuses.Select(s => s.Active).ShouldBe([true, true, true, true, true, false]);
+    }
+
+    [Fact]
+    public async Task the_operator_pauses_and_resumes_admission()
+    {
+        var paused = await AdminQueue(s => s.Patch.Json(new { paused = true }).ToUrl("/admin/queue"));
+        var fan = await Host.Issue(Guid.NewGuid());
+        await app.RunAdmission();
+        var whilePaused = await Host.Check(fan.Token);
+
+        var resumed = await AdminQueue(s => s.Patch.Json(new { paused = false }).ToUrl("/admin/queue"));
+        await app.RunAdmission();
+
+        paused.Paused.ShouldBeTrue();
+        whilePaused.Active.ShouldBeFalse();
+        resumed.Paused.ShouldBeFalse();
+        (await Host.Check(fan.Token)).Active.ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("""{"maxActive":0}""")]
+    [InlineData("""{"maxActive":-5}""")]
+    [InlineData("""{}""")]
+    public async Task a_bad_queue_change_gets_400(string body)
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.Patch.Text(body).ToUrl("/admin/queue");
+            s.WithRequestHeader("Content-Type", "application/json");
+            s.WithRequestHeader("X-Admin-Key", SpecApp.AdminKey);
+            s.StatusCodeShouldBe(400);
+        });
+
+        await result.ShouldBeProblem(400, "INVALID_REQUEST");
+    }
+
+    [Fact]
+    public async Task queue_controls_need_the_admin_key()
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.Get.Url("/admin/queue");
+            s.StatusCodeShouldBe(401);
+        });
+
+        await result.ShouldBeProblem(401, "ADMIN_KEY_INVALID");
+    }
+
+    private Task Pause() => AdminQueue(s => s.Patch.Json(new { paused = true }).ToUrl("/admin/queue"));
+
+    private async Task<QueueOverview> AdminQueue(Action<Scenario> request)
+    {
+        var result = await Host.Scenario(s =>
+        {
+            request(s);
+            s.WithRequestHeader("X-Admin-Key", SpecApp.AdminKey);
+            s.StatusCodeShouldBe(200);
+        });
+        return await result.Read<QueueOverview>();
+    }
+
+    private Task<IScenarioResult> CatalogReadAs(string token, int expectedStatus) =>
+        Host.Scenario(s =>
+        {
+            s.Get.Url("/concerts/999999/schedules");
+            s.WithRequestHeader(QueueGate.TokenHeader, token);
+            s.StatusCodeShouldBe(expectedStatus);
+        });
+}

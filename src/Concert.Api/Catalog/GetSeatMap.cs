@@ -17,12 +17,11 @@ public static class GetSeatMapEndpoint
     [EndpointSummary("Seats 1..50 of a schedule with their status and price; a lapsed hold reads AVAILABLE.")]
     [ProblemResponse(404, "SCHEDULE_NOT_FOUND", "No such schedule for this concert.")]
     public static async Task<Results<Ok<SeatMap>, ProblemHttpResult>> Get(long concertId, long scheduleId,
-        IQuerySession session, TimeProvider clock, CancellationToken cancellation)
+        IDocumentStore store, TimeProvider clock, CancellationToken cancellation)
     {
-        var seats = await session.Query<Seat>()
-            .Where(seat => seat.ScheduleId == scheduleId)
-            .OrderBy(seat => seat.Number)
-            .ToListAsync(cancellation);
+        // A plain query session, not the endpoint-injected one: the hottest read needs no unit of work or outbox.
+        await using var session = store.QuerySession();
+        var seats = (await session.QueryAsync(new SeatsOfSchedule { ScheduleId = scheduleId }, cancellation)).ToList();
         if (seats.Count == 0 || seats[0].ConcertId != concertId)
         {
             return TypedResults.Problem(Problems.Create(StatusCodes.Status404NotFound, "SCHEDULE_NOT_FOUND",

@@ -38,7 +38,7 @@ public static class QueueStore
             cancellation))[0];
 
     public static Task<QueueTicket?> TicketByTokenAsync(IQuerySession session, string token, CancellationToken cancellation) =>
-        session.Query<QueueTicket>().FirstOrDefaultAsync(ticket => ticket.Token == token, cancellation);
+        session.QueryAsync(new TicketByToken { Token = token }, cancellation);
 
     public static async Task<QueueControl> ControlAsync(IQuerySession session, CancellationToken cancellation) =>
         await session.LoadAsync<QueueControl>(QueueControl.StreamKey, cancellation) ?? QueueControl.Initial;

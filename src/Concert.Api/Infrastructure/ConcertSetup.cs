@@ -25,6 +25,7 @@ public static class ConcertSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(VenueTime.From(configuration));
         services.AddSingleton(configuration.GetSection("Queue").Get<QueueOptions>() ?? new QueueOptions());
+        services.AddSingleton<LineView>();
         services.AddSingleton<QueueAdmission>();
         services.AddHostedService(provider => provider.GetRequiredService<QueueAdmission>());
 

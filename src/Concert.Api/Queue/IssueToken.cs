@@ -15,7 +15,7 @@ public static class IssueTokenEndpoint
     [EndpointSummary("Take a place in the waiting line, or get back the live token this fan already holds.")]
     [ProblemResponse(400, "INVALID_USER", "userId must be a UUID other than the nil UUID.")]
     public static async Task<IResult> Post(IssueTokenRequest? request, HttpContext context, IDocumentStore store,
-        TimeProvider clock, QueueOptions options, CancellationToken cancellation)
+        LineView lineView, TimeProvider clock, QueueOptions options, CancellationToken cancellation)
     {
         if (!Users.TryRead(request?.UserId, out var userId)) return Users.Invalid();
 
@@ -41,7 +41,10 @@ public static class IssueTokenEndpoint
             return QueueTicket.Create(issued);
         }, cancellation);
 
+        var now = clock.GetUtcNow();
+        var (line, control) = await lineView.CurrentAsync(cancellation);
         await using var query = store.QuerySession();
-        return (await QueueStatus.OfAsync(query, ticket, clock.GetUtcNow(), options, cancellation)).ToResult(context);
+        var position = await line.PositionOfAsync(query, ticket, now, cancellation);
+        return QueueStatus.Of(ticket, position, line, control, now, options).ToResult(context);
     }
 }

@@ -25,25 +25,29 @@ public sealed record LineSnapshot(
 
     public static readonly LineSnapshot Empty = new(TheId, DateTimeOffset.MinValue, 0, 0, 0, 0, 0, []);
 
-    public static async Task<LineSnapshot> LoadAsync(IQuerySession session, CancellationToken cancellation) =>
-        await session.LoadAsync<LineSnapshot>(TheId, cancellation) ?? Empty;
-
     /// <summary>1 for the next fan to be admitted; 0 for an active one.</summary>
     public async Task<long> PositionOfAsync(IQuerySession session, QueueTicket ticket, DateTimeOffset now,
-        CancellationToken cancellation)
+        CancellationToken cancellation) =>
+        NeedsCountInBucket(ticket, now)
+            ? Position(ticket, now, await session.QueryAsync(
+                new WaitingAheadInBucket { BucketStart = BucketStart(ticket.Seq), Seq = ticket.Seq, Now = now }, cancellation))
+            : Position(ticket, now, aheadInBucket: 0);
+
+    /// <param name="aheadInBucket">Live waiters with a place in [<see cref="BucketStart"/>, the ticket's place).</param>
+    public long Position(QueueTicket ticket, DateTimeOffset now, int aheadInBucket)
     {
         if (ticket.StatusAt(now) != TicketStatus.Waiting) return 0;
         if (ticket.Seq > CoveredUpToSeq) return Waiting + (ticket.Seq - CoveredUpToSeq);
 
-        var bucket = ticket.Seq / BucketSize;
-        var bucketStart = bucket * BucketSize;
-        var aheadInBucket = await session.Query<QueueTicket>().CountAsync(other =>
-            other.Seq >= bucketStart && other.Seq < ticket.Seq
-            && other.Status == TicketStatus.Waiting && other.LapsesAt > now, cancellation);
-        var index = bucket - FirstBucket;
+        var index = ticket.Seq / BucketSize - FirstBucket;
         var beforeBucket = index < 0 ? 0 : WaitingBeforeBucket[(int)Math.Min(index, WaitingBeforeBucket.Count - 1)];
         return beforeBucket + aheadInBucket + 1;
     }
+
+    public static long BucketStart(long seq) => seq / BucketSize * BucketSize;
+
+    private bool NeedsCountInBucket(QueueTicket ticket, DateTimeOffset now) =>
+        ticket.StatusAt(now) == TicketStatus.Waiting && ticket.Seq <= CoveredUpToSeq;
 
     /// <summary>Counts the line afresh: the admission job's last step.</summary>
     public static async Task<LineSnapshot> CountAsync(IQuerySession session, DateTimeOffset now, CancellationToken cancellation)

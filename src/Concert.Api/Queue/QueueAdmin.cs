@@ -16,8 +16,12 @@ public static class QueueOverviewEndpoint
     [WolverineGet("/admin/queue")]
     [Tags("Admin")]
     [EndpointSummary("The waiting line at a glance: waiting and active fans, admissions in the last minute, MaxActive, paused.")]
-    public static async Task<QueueOverview> Get(IQuerySession session, QueueOptions options, CancellationToken cancellation) =>
-        Overview(await LineSnapshot.LoadAsync(session, cancellation), await QueueStore.ControlAsync(session, cancellation), options);
+    public static async Task<QueueOverview> Get(LineView lineView, QueueOptions options, CancellationToken cancellation)
+    {
+        lineView.Forget();
+        var (line, control) = await lineView.CurrentAsync(cancellation);
+        return Overview(line, control, options);
+    }
 
     public static QueueOverview Overview(LineSnapshot line, QueueControl control, QueueOptions options) =>
         new(line.Waiting, line.Active, line.AdmittedLastMinute, control.MaxActive ?? options.MaxActive, control.Paused,
@@ -41,14 +45,17 @@ public static class ChangeQueueEndpoint
     [Tags("Admin")]
     [EndpointSummary("Change MaxActive, or pause and resume admission, at run time. Recorded as events.")]
     [ProblemResponse(400, "INVALID_REQUEST", "maxActive must be 1 to 1000000.")]
-    public static async Task<QueueOverview> Patch(ChangeQueueRequest request, IDocumentSession session, TimeProvider clock,
-        QueueOptions options, CancellationToken cancellation)
+    public static async Task<QueueOverview> Patch(ChangeQueueRequest request, IDocumentSession session, LineView lineView,
+        TimeProvider clock, QueueOptions options, CancellationToken cancellation)
     {
         var stream = await session.Events.FetchForWriting<QueueControl>(QueueControl.StreamKey, cancellation);
         var control = stream.Aggregate ?? QueueControl.Initial;
         var changes = control.Change(request.MaxActive, request.Paused, clock.GetUtcNow());
         stream.AppendMany(changes);
         control = changes.Aggregate(control, (state, change) => state.Evolve(change));
-        return QueueOverviewEndpoint.Overview(await LineSnapshot.LoadAsync(session, cancellation), control, options);
+        // Committed after this returns: this node rereads the controls from then on.
+        lineView.Forget();
+        var line = await session.LoadAsync<LineSnapshot>(LineSnapshot.TheId, cancellation) ?? LineSnapshot.Empty;
+        return QueueOverviewEndpoint.Overview(line, control, options);
     }
 }

@@ -10,7 +10,7 @@ namespace Concert.Api.Queue;
 /// the admitting transaction makes the runs of all nodes take turns, each reading the line only after the
 /// previous run committed, so no place is ever granted twice.
 /// </summary>
-public sealed class QueueAdmission(IDocumentStore store, TimeProvider clock, QueueOptions options,
+public sealed class QueueAdmission(IDocumentStore store, LineView lineView, TimeProvider clock, QueueOptions options,
     ILogger<QueueAdmission> logger) : BackgroundService
 {
     private const string AdmissionLock = "queue-admission";
@@ -62,6 +62,7 @@ public sealed class QueueAdmission(IDocumentStore store, TimeProvider clock, Que
         await using var recount = await LockedSessionAsync(cancellation);
         recount.Store(await LineSnapshot.CountAsync(recount, now, cancellation));
         await recount.SaveChangesAsync(cancellation);
+        lineView.Forget();
     }
 
     /// <summary>A session whose transaction holds the admission lock; disposing it ends the transaction.</summary>

@@ -43,19 +43,26 @@ public static class QueueGate
     public static async Task<(QueueTicket? Ticket, ProblemDetails? Problem)> LiveTicketAsync(IQuerySession query,
         HttpContext context, DateTimeOffset now, CancellationToken cancellation)
     {
-        var token = context.Request.Headers[TokenHeader].ToString();
-        if (token.Length > 0 && !QueueTokens.IsWellFormed(token))
-        {
-            return (null, Problems.Create(StatusCodes.Status401Unauthorized, "TOKEN_INVALID",
-                $"The {TokenHeader} header does not hold a queue token."));
-        }
-
+        var token = TokenOf(context);
+        if (MalformedToken(token) is { } malformed) return (null, malformed);
         var ticket = token.Length == 0 ? null : await QueueStore.TicketByTokenAsync(query, token, cancellation);
-        return ticket is null || ticket.StatusAt(now) == TicketStatus.Expired
+        return LiveOrRefused(ticket, now);
+    }
+
+    public static string TokenOf(HttpContext context) => context.Request.Headers[TokenHeader].ToString();
+
+    /// <summary>401 TOKEN_INVALID for a header that holds something other than a queue token.</summary>
+    public static ProblemDetails? MalformedToken(string token) =>
+        token.Length > 0 && !QueueTokens.IsWellFormed(token)
+            ? Problems.Create(StatusCodes.Status401Unauthorized, "TOKEN_INVALID", $"The {TokenHeader} header does not hold a queue token.")
+            : null;
+
+    /// <summary>The ticket if its token is live; 401 TOKEN_EXPIRED for no token, an unknown one or one whose time is over.</summary>
+    public static (QueueTicket? Ticket, ProblemDetails? Problem) LiveOrRefused(QueueTicket? ticket, DateTimeOffset now) =>
+        ticket is null || ticket.StatusAt(now) == TicketStatus.Expired
             ? (null, Problems.Create(StatusCodes.Status401Unauthorized, "TOKEN_EXPIRED",
                 $"The {TokenHeader} header is missing, or its token is unknown or expired: take a place with POST /waiting/issue."))
             : (ticket, null);
-    }
 
     private static bool IsGated(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<HttpChain>() is not null

@@ -1,5 +1,4 @@
 using Concert.Domain.Queue;
-using Marten;
 
 namespace Concert.Api.Queue;
 
@@ -8,20 +7,15 @@ public sealed record QueueStatus(string Token, Guid UserId, long Position, bool 
 {
     public const string PositionHeader = "X-Queue-Position";
 
-    public static async Task<QueueStatus> OfAsync(IQuerySession session, QueueTicket ticket, DateTimeOffset now,
-        QueueOptions options, CancellationToken cancellation)
-    {
-        var line = await LineSnapshot.LoadAsync(session, cancellation);
-        var control = await QueueStore.ControlAsync(session, cancellation);
-        var position = await line.PositionOfAsync(session, ticket, now, cancellation);
-        return new QueueStatus(
+    public static QueueStatus Of(QueueTicket ticket, long position, LineSnapshot line, QueueControl control,
+        DateTimeOffset now, QueueOptions options) =>
+        new(
             ticket.Token,
             ticket.UserId,
             position,
             ticket.StatusAt(now) == TicketStatus.Active,
             WaitingLine.EtaSeconds(position, line.AdmittedLastMinute, control.MaxActive ?? options.MaxActive, options.ActiveTtl),
             WaitingLine.PromisedExpiry(ticket, now, options.Times));
-    }
 
     public IResult ToResult(HttpContext context)
     {

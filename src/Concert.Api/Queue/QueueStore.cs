@@ -15,7 +15,8 @@ public static class QueueStore
         options.Projections.Snapshot<QueueTicket>(SnapshotLifecycle.Inline);
         options.Schema.For<QueueTicket>()
             .Duplicate(ticket => ticket.Token, configure: index => index.IsUnique = true)
-            .Duplicate(ticket => ticket.Seq)
+            // Positions count waiters by place: the seq index carries status and lapse time so a count reads the index alone.
+            .Duplicate(ticket => ticket.Seq, configure: index => index.IncludeColumns = ["status", "lapses_at"])
             .Duplicate(ticket => ticket.Status)
             .Duplicate(ticket => ticket.LapsesAt)
             .Duplicate(ticket => ticket.AdmittedAt);
@@ -40,6 +41,27 @@ public static class QueueStore
     public static Task<QueueTicket?> TicketByTokenAsync(IQuerySession session, string token, CancellationToken cancellation) =>
         session.QueryAsync(new TicketByToken { Token = token }, cancellation);
 
+    /// <summary>
+    /// A check's one round trip: the ticket of a token and the live waiters ahead of it within its bucket of the line.
+    /// </summary>
+    public static async Task<(QueueTicket? Ticket, int AheadInBucket)> TicketAndWaitersAheadAsync(IQuerySession session,
+        string token, DateTimeOffset now, CancellationToken cancellation)
+    {
+        var table = $"{session.DocumentStore.Options.DatabaseSchemaName}.mt_doc_queueticket";
+        var rows = await session.QueryAsync<TicketAndWaitersAhead>(
+            $"""
+             select json_build_object('Ticket', d.data, 'AheadInBucket', (
+                 select count(*) from {table} o
+                 where o.seq >= d.seq / {LineSnapshot.BucketSize} * {LineSnapshot.BucketSize} and o.seq < d.seq
+                   and o.status = ? and o.lapses_at > ?))
+             from {table} d where d.token = ?
+             """,
+            cancellation, (int)TicketStatus.Waiting, now, token);
+        return rows.Count == 0 ? (null, 0) : (rows[0].Ticket, rows[0].AheadInBucket);
+    }
+
     public static async Task<QueueControl> ControlAsync(IQuerySession session, CancellationToken cancellation) =>
         await session.LoadAsync<QueueControl>(QueueControl.StreamKey, cancellation) ?? QueueControl.Initial;
 }
+
+internal sealed record TicketAndWaitersAhead(QueueTicket Ticket, int AheadInBucket);

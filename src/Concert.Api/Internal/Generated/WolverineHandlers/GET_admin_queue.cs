@@ -5,8 +5,6 @@ using Microsoft.AspNetCore.Routing;
 using System;
 using System.Linq;
 using Wolverine.Http;
-using Wolverine.Marten.Publishing;
-using Wolverine.Runtime;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -15,29 +13,24 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class GET_admin_queue : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
+        private readonly Concert.Api.Queue.LineView _lineView;
         private readonly Concert.Api.Queue.QueueOptions _queueOptions;
-        private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
-        private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public GET_admin_queue(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Concert.Api.Queue.QueueOptions queueOptions, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public GET_admin_queue(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Concert.Api.Queue.LineView lineView, Concert.Api.Queue.QueueOptions queueOptions) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
+            _lineView = lineView;
             _queueOptions = queueOptions;
-            _outboxedSessionFactory = outboxedSessionFactory;
-            _wolverineRuntime = wolverineRuntime;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
-            var messageContext = new Wolverine.Runtime.MessageContext(_wolverineRuntime);
-            // Building the Marten session
-            await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Concert.Api.Queue.QueueOverviewEndpoint").SetTag("http.route", "/admin/queue").SetTag("http.request.method", "GET");
             try
             {
                 
                 // The actual HTTP request handler execution
-                var queueOverview_response = await Concert.Api.Queue.QueueOverviewEndpoint.Get(((Marten.IQuerySession)documentSession), _queueOptions, httpContext.RequestAborted).ConfigureAwait(false);
+                var queueOverview_response = await Concert.Api.Queue.QueueOverviewEndpoint.Get(_lineView, _queueOptions, httpContext.RequestAborted).ConfigureAwait(false);
 
                 // Writing the response body to JSON because this was the first 'return variable' in the method signature
                 await WriteJsonAsync(httpContext, queueOverview_response, 404);

@@ -14,13 +14,15 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class GET_waiting_check : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
+        private readonly Concert.Api.Queue.LineView _lineView;
         private readonly Concert.Api.Queue.QueueOptions _queueOptions;
         private readonly Marten.IDocumentStore _documentStore;
         private readonly System.TimeProvider _timeProvider;
 
-        public GET_waiting_check(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Concert.Api.Queue.QueueOptions queueOptions, Marten.IDocumentStore documentStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public GET_waiting_check(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Concert.Api.Queue.LineView lineView, Concert.Api.Queue.QueueOptions queueOptions, Marten.IDocumentStore documentStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
+            _lineView = lineView;
             _queueOptions = queueOptions;
             _documentStore = documentStore;
             _timeProvider = timeProvider;
@@ -33,7 +35,7 @@ namespace Internal.Generated.WolverineHandlers
             {
                 
                 // The actual HTTP request handler execution
-                var result = await Concert.Api.Queue.CheckTokenEndpoint.Get(httpContext, _documentStore, _timeProvider, _queueOptions, httpContext.RequestAborted).ConfigureAwait(false);
+                var result = await Concert.Api.Queue.CheckTokenEndpoint.Get(httpContext, _documentStore, _lineView, _timeProvider, _queueOptions, httpContext.RequestAborted).ConfigureAwait(false);
 
                 await result.ExecuteAsync(httpContext).ConfigureAwait(false);
             }

@@ -14,13 +14,15 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class POST_waiting_issue : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
+        private readonly Concert.Api.Queue.LineView _lineView;
         private readonly Concert.Api.Queue.QueueOptions _queueOptions;
         private readonly Marten.IDocumentStore _documentStore;
         private readonly System.TimeProvider _timeProvider;
 
-        public POST_waiting_issue(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Concert.Api.Queue.QueueOptions queueOptions, Marten.IDocumentStore documentStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public POST_waiting_issue(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Concert.Api.Queue.LineView lineView, Concert.Api.Queue.QueueOptions queueOptions, Marten.IDocumentStore documentStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
+            _lineView = lineView;
             _queueOptions = queueOptions;
             _documentStore = documentStore;
             _timeProvider = timeProvider;
@@ -36,7 +38,7 @@ namespace Internal.Generated.WolverineHandlers
                 if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
                 
                 // The actual HTTP request handler execution
-                var result = await Concert.Api.Queue.IssueTokenEndpoint.Post(request, httpContext, _documentStore, _timeProvider, _queueOptions, httpContext.RequestAborted).ConfigureAwait(false);
+                var result = await Concert.Api.Queue.IssueTokenEndpoint.Post(request, httpContext, _documentStore, _lineView, _timeProvider, _queueOptions, httpContext.RequestAborted).ConfigureAwait(false);
 
                 await result.ExecuteAsync(httpContext).ConfigureAwait(false);
             }

@@ -51,16 +51,18 @@ public sealed class QueueAdmission(IDocumentStore store, LineView lineView, Time
     private async Task AdmitAsync(CancellationToken cancellation)
     {
         var now = clock.GetUtcNow();
+        IReadOnlyCollection<long> leftTheLine;
         await using (var session = await LockedSessionAsync(cancellation))
         {
-            await DecideAsync(session, now, cancellation);
+            leftTheLine = await DecideAsync(session, now, cancellation);
             await session.SaveChangesAsync(cancellation);
         }
 
         // The line is counted under the lock too, after the admissions committed, so no run's count
         // ever overwrites a later one.
         await using var recount = await LockedSessionAsync(cancellation);
-        recount.Store(await LineSnapshot.CountAsync(recount, now, cancellation));
+        var line = await recount.LoadAsync<LineSnapshot>(LineSnapshot.TheId, cancellation) ?? LineSnapshot.Empty;
+        recount.Store(await line.NextAsync(recount, now, leftTheLine, cancellation));
         await recount.SaveChangesAsync(cancellation);
         lineView.Forget();
     }
@@ -74,8 +76,11 @@ public sealed class QueueAdmission(IDocumentStore store, LineView lineView, Time
         return session;
     }
 
-    private async Task DecideAsync(IDocumentSession session, DateTimeOffset now, CancellationToken cancellation)
+    /// <returns>The places of the waiting fans that left the line: admitted, or recorded as abandoned.</returns>
+    private async Task<IReadOnlyCollection<long>> DecideAsync(IDocumentSession session, DateTimeOffset now,
+        CancellationToken cancellation)
     {
+        var leftTheLine = new List<long>();
         var lapsed = await session.Query<QueueTicket>()
             .Where(t => t.Status != TicketStatus.Expired && t.LapsesAt <= now)
             .OrderBy(t => t.LapsesAt)
@@ -83,14 +88,18 @@ public sealed class QueueAdmission(IDocumentStore store, LineView lineView, Time
             .ToListAsync(cancellation);
         foreach (var ticket in lapsed)
         {
-            await AppendAsync(session, ticket, current => WaitingLine.ExpireLapsed(current, now), cancellation);
+            if (await AppendAsync(session, ticket, current => WaitingLine.ExpireLapsed(current, now), cancellation)
+                && ticket.Status == TicketStatus.Waiting)
+            {
+                leftTheLine.Add(ticket.Seq);
+            }
         }
 
         var control = await QueueStore.ControlAsync(session, cancellation);
         var active = await session.Query<QueueTicket>()
             .CountAsync(t => t.Status == TicketStatus.Active && t.LapsesAt > now, cancellation);
         var free = WaitingLine.FreePlaces(control.MaxActive ?? options.MaxActive, active, control.Paused);
-        if (free == 0) return;
+        if (free == 0) return leftTheLine;
 
         var next = await session.Query<QueueTicket>()
             .Where(t => t.Status == TicketStatus.Waiting && t.LapsesAt > now)
@@ -99,18 +108,23 @@ public sealed class QueueAdmission(IDocumentStore store, LineView lineView, Time
             .ToListAsync(cancellation);
         foreach (var ticket in next)
         {
-            await AppendAsync(session, ticket, current => WaitingLine.Admit(current, now, options.Times), cancellation);
+            if (await AppendAsync(session, ticket, current => WaitingLine.Admit(current, now, options.Times), cancellation))
+            {
+                leftTheLine.Add(ticket.Seq);
+            }
         }
+
+        return leftTheLine;
     }
 
     /// <summary>Appends against the stream's version as read, so a fan's concurrent write is never overwritten.</summary>
-    private static async Task AppendAsync(IDocumentSession session, QueueTicket read, Func<QueueTicket, object?> decide,
+    /// <returns>Whether the decision changed the ticket.</returns>
+    private static async Task<bool> AppendAsync(IDocumentSession session, QueueTicket read, Func<QueueTicket, object?> decide,
         CancellationToken cancellation)
     {
         var stream = await session.Events.FetchForWriting<QueueTicket>(read.Id, cancellation);
-        if (stream.Aggregate is { } current && current.Token == read.Token && decide(current) is { } change)
-        {
-            stream.AppendOne(change);
-        }
+        if (stream.Aggregate is not { } current || current.Token != read.Token || decide(current) is not { } change) return false;
+        stream.AppendOne(change);
+        return true;
     }
 }

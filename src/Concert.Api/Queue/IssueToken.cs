@@ -21,23 +21,28 @@ public static class IssueTokenEndpoint
 
         var ticket = await store.DecideAndCommitAsync(async session =>
         {
-            // One fan's requests take turns, so a fan asking twice at once takes no second place in line.
-            await session.BeginTransactionAsync(cancellation);
-            await Locks.TakeAsync(session, QueueTicket.StreamKey(userId), cancellation);
             var now = clock.GetUtcNow();
-            var stream = await session.Events.FetchForWriting<QueueTicket>(QueueTicket.StreamKey(userId), cancellation);
-            if (WaitingLine.HoldsLiveToken(stream.Aggregate, now))
+            await session.BeginTransactionAsync(cancellation);
+            var (current, seq) = await QueueStore.TakeTurnToIssueAsync(session, userId, now, cancellation);
+            if (WaitingLine.HoldsLiveToken(current, now))
             {
                 // Asking again is a sign of life, like a check.
-                var current = stream.Aggregate!;
-                if (WaitingLine.Renew(current, now, options.Times) is not { } renewal) return current;
-                stream.AppendOne(renewal);
-                return current.Apply(renewal);
+                if (WaitingLine.Renew(current!, now, options.Times) is not { } renewal) return current!;
+                var live = await session.Events.FetchForWriting<QueueTicket>(current!.Id, cancellation);
+                live.AppendOne(renewal);
+                return live.Aggregate!.Apply(renewal);
             }
 
-            var issued = WaitingLine.Issue(userId, QueueTokens.New(), await QueueStore.NextSeqAsync(session, cancellation),
-                now, options.Times);
-            stream.AppendOne(issued);
+            var issued = WaitingLine.Issue(userId, QueueTokens.New(), seq!.Value, now, options.Times);
+            if (current is null)
+            {
+                session.Events.StartStream<QueueTicket>(QueueTicket.StreamKey(userId), issued);
+            }
+            else
+            {
+                (await session.Events.FetchForWriting<QueueTicket>(current.Id, cancellation)).AppendOne(issued);
+            }
+
             return QueueTicket.Create(issued);
         }, cancellation);
 

@@ -1,3 +1,4 @@
+using Concert.Api.Infrastructure;
 using Concert.Domain.Queue;
 using JasperFx.Events.Projections;
 using Marten;
@@ -28,9 +29,30 @@ public static class QueueStore
             new PostgresqlObjectName(options.DatabaseSchemaName, TicketSeq, SchemaUtils.IdentifierUsage.General)));
     }
 
-    public static async Task<long> NextSeqAsync(IQuerySession session, CancellationToken cancellation) =>
-        (await session.QueryAsync<long>(
-            $"select nextval('{session.DocumentStore.Options.DatabaseSchemaName}.{TicketSeq}')", cancellation))[0];
+    /// <summary>
+    /// An issue's one round trip, inside the caller's transaction: waits for the fan's earlier requests to finish
+    /// (a lock held until the transaction ends, so a fan asking twice at once never takes two places), then reads
+    /// the fan's ticket and, only when the fan holds no live token, draws the next place in line. Places are drawn
+    /// for new tokens alone, so the line has no holes.
+    /// </summary>
+    public static async Task<(QueueTicket? Current, long? Seq)> TakeTurnToIssueAsync(IDocumentSession session, Guid userId,
+        DateTimeOffset now, CancellationToken cancellation)
+    {
+        var schema = session.DocumentStore.Options.DatabaseSchemaName;
+        var key = QueueTicket.StreamKey(userId);
+        // The lock first, in a statement of its own: the read that follows must see what the previous holder committed.
+        await Locks.TakeAsync(session, key, cancellation);
+        var rows = await session.QueryAsync<IssueTurn>(
+            $"""
+             select json_build_object(
+                 'Current', (select d.data from {schema}.mt_doc_queueticket d where d.id = ?),
+                 'Seq', case when exists (select 1 from {schema}.mt_doc_queueticket d
+                                          where d.id = ? and d.status <> ? and d.lapses_at > ?)
+                             then null else nextval('{schema}.{TicketSeq}') end)
+             """,
+            cancellation, key, key, (int)TicketStatus.Expired, now);
+        return (rows[0].Current, rows[0].Seq);
+    }
 
     /// <summary>The last place handed out, committed or not; 0 before the first.</summary>
     public static async Task<long> LastSeqAsync(IQuerySession session, CancellationToken cancellation) =>
@@ -65,3 +87,5 @@ public static class QueueStore
 }
 
 internal sealed record TicketAndWaitersAhead(QueueTicket Ticket, int AheadInBucket);
+
+internal sealed record IssueTurn(QueueTicket? Current, long? Seq);

@@ -1,7 +1,7 @@
-using Concert.Api.Infrastructure;
 using Concert.Domain.Queue;
 using JasperFx.Events.Projections;
 using Marten;
+using Npgsql;
 using Weasel.Postgresql;
 
 namespace Concert.Api.Queue;
@@ -33,25 +33,43 @@ public static class QueueStore
     /// An issue's one round trip, inside the caller's transaction: waits for the fan's earlier requests to finish
     /// (a lock held until the transaction ends, so a fan asking twice at once never takes two places), then reads
     /// the fan's ticket and, only when the fan holds no live token, draws the next place in line. Places are drawn
-    /// for new tokens alone, so the line has no holes.
+    /// for new tokens alone, so the line has no holes. Two statements in one batch: the read runs after the lock
+    /// is taken and sees what the previous holder committed.
     /// </summary>
     public static async Task<(QueueTicket? Current, long? Seq)> TakeTurnToIssueAsync(IDocumentSession session, Guid userId,
         DateTimeOffset now, CancellationToken cancellation)
     {
         var schema = session.DocumentStore.Options.DatabaseSchemaName;
         var key = QueueTicket.StreamKey(userId);
-        // The lock first, in a statement of its own: the read that follows must see what the previous holder committed.
-        await Locks.TakeAsync(session, key, cancellation);
-        var rows = await session.QueryAsync<IssueTurn>(
+        await using var batch = new NpgsqlBatch(session.Connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_advisory_xact_lock(hashtextextended($1, 0))")
+        {
+            Parameters = { new NpgsqlParameter { Value = key } },
+        });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
             $"""
-             select json_build_object(
-                 'Current', (select d.data from {schema}.mt_doc_queueticket d where d.id = ?),
-                 'Seq', case when exists (select 1 from {schema}.mt_doc_queueticket d
-                                          where d.id = ? and d.status <> ? and d.lapses_at > ?)
-                             then null else nextval('{schema}.{TicketSeq}') end)
-             """,
-            cancellation, key, key, (int)TicketStatus.Expired, now);
-        return (rows[0].Current, rows[0].Seq);
+             select (select d.data from {schema}.mt_doc_queueticket d where d.id = $1),
+                    case when exists (select 1 from {schema}.mt_doc_queueticket d
+                                      where d.id = $1 and d.status <> $2 and d.lapses_at > $3)
+                         then null else nextval('{schema}.{TicketSeq}') end
+             """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter { Value = key },
+                new NpgsqlParameter { Value = (int)TicketStatus.Expired },
+                new NpgsqlParameter { Value = now },
+            },
+        });
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellation);
+        await reader.NextResultAsync(cancellation);
+        await reader.ReadAsync(cancellation);
+        var current = await reader.IsDBNullAsync(0, cancellation)
+            ? null
+            : session.DocumentStore.Options.Serializer().FromJson<QueueTicket>(reader, 0);
+        var seq = await reader.IsDBNullAsync(1, cancellation) ? (long?)null : reader.GetInt64(1);
+        return (current, seq);
     }
 
     /// <summary>The last place handed out, committed or not; 0 before the first.</summary>
@@ -88,4 +106,3 @@ public static class QueueStore
 
 internal sealed record TicketAndWaitersAhead(QueueTicket Ticket, int AheadInBucket);
 
-internal sealed record IssueTurn(QueueTicket? Current, long? Seq);

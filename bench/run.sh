@@ -33,7 +33,8 @@ export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$url" Admin__ApiKey="$
 dotnet Concert.Api.dll db-apply >/dev/null
 dotnet Concert.Api.dll >"$work/server.log" 2>&1 &
 server_pid=$!
-trap 'kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null; rm -rf "$work"' EXIT
+mkdir -p "$root/.local"
+trap 'kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null; cp "$work/server.log" "$root/.local/bench-server.log"; rm -rf "$work"' EXIT
 until curl -fs -o /dev/null "$url/health/ready"; do sleep 0.2; done
 
 json_field() { sed -E "s/.*\"$1\":\"?([^\",}]*).*/\1/"; }
@@ -84,6 +85,8 @@ for scenario in "${scenarios[@]}"; do
       while [ "$(waiting_count)" -lt 100000 ]; do
         BENCH_PATH=/ wrk -t2 -c64 -d10s -s "$BENCH_LUA/issue.lua" "$url" >/dev/null
       done
+      # Steady state: the fill's vacuum and checkpoint done before measuring, not during.
+      psql_bench -c "vacuum analyze concert.mt_doc_queueticket" -c "checkpoint" "$database"
       BENCH_TOKENS="$work/waiting-tokens" export BENCH_TOKENS
       psql_bench -c "select data->>'Token' from concert.mt_doc_queueticket where status = 0 order by random() limit 2000" \
         "$database" >"$BENCH_TOKENS"
@@ -98,3 +101,4 @@ echo
 echo "Concert bench: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; server, PostgreSQL and wrk on this machine; ${seconds}s measured after ${warmup}s warm-up"
 printf '%-7s %5s %9s %8s %8s %8s %7s  %s\n' scenario conns "req/s" "p50 ms" "p95 ms" "p99 ms" errors notes
 printf '%s\n' "${rows[@]}"
+echo "server warnings and errors: $(grep -cE '^(warn|fail|crit):' "$work/server.log") (log: .local/bench-server.log)"

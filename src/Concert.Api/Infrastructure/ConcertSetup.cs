@@ -1,5 +1,6 @@
 using Concert.Api.Catalog;
 using Concert.Api.Queue;
+using Concert.Api.Reservations;
 using JasperFx;
 using JasperFx.CodeGeneration;
 using JasperFx.Events;
@@ -7,6 +8,7 @@ using JasperFx.Resources;
 using Marten;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Wolverine;
+using Wolverine.ErrorHandling;
 using Wolverine.Http;
 using Scalar.AspNetCore;
 using Wolverine.Marten;
@@ -25,6 +27,8 @@ public static class ConcertSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(VenueTime.From(configuration));
         services.AddSingleton(configuration.GetSection("Queue").Get<QueueOptions>() ?? new QueueOptions());
+        services.AddSingleton(configuration.GetSection("Holds").Get<HoldOptions>() ?? new HoldOptions());
+        services.AddHostedService<IdempotencyPurge>();
         services.AddSingleton<LineView>();
         services.AddSingleton<QueueAdmission>();
         services.AddHostedService(provider => provider.GetRequiredService<QueueAdmission>());
@@ -53,6 +57,8 @@ public static class ConcertSetup
                 options.Events.MetadataConfig.EnableAll();
                 CatalogStore.Configure(options);
                 QueueStore.Configure(options);
+                ReservationStore.Configure(options);
+                options.Schema.For<IdempotencyRecord>().Duplicate(record => record.CreatedAt);
             })
             .UseLightweightSessions()
             .IntegrateWithWolverine();
@@ -72,6 +78,11 @@ public static class ConcertSetup
             options.UseRuntimeCompilation();
             options.Policies.AutoApplyTransactions();
             options.Policies.UseDurableLocalQueues();
+
+            // Hold expiries are durable scheduled messages; the default polling (5 s, 100 at a time) drains ~20 a second.
+            options.Durability.ScheduledJobPollingTime = TimeSpan.FromMilliseconds(500);
+            options.Durability.RecoveryBatchSize = 1000;
+            options.OnException<JasperFx.ConcurrencyException>().RetryTimes(3);
         });
         services.AddWolverineHttp();
     }
@@ -87,6 +98,7 @@ public static class ConcertSetup
         });
         app.UseStatusCodePages();
         app.UseAdminKey(app.Configuration["Admin:ApiKey"]);
+        app.UseIdempotencyKeys();
         app.UseQueueGate();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

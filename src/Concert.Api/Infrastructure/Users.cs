@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Concert.Api.Infrastructure;
 
@@ -14,6 +15,8 @@ public static class Users
     public static bool TryParse(string? value, out Guid userId) =>
         Guid.TryParseExact(value, "D", out userId) && userId != Guid.Empty;
 
-    public static IResult Invalid() =>
-        Problems.Result(StatusCodes.Status400BadRequest, "INVALID_USER", "userId must be a UUID other than the nil UUID.");
+    public static ProblemDetails InvalidProblem() =>
+        Problems.Create(StatusCodes.Status400BadRequest, "INVALID_USER", "userId must be a UUID other than the nil UUID.");
+
+    public static IResult Invalid() => TypedResults.Problem(InvalidProblem());
 }

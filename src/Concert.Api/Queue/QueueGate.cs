@@ -28,7 +28,9 @@ public static class QueueGate
             var (ticket, problem) = await LiveTicketAsync(query, context, now, context.RequestAborted);
             problem ??= ticket!.StatusAt(now) == TicketStatus.Waiting
                 ? Problems.Create(StatusCodes.Status403Forbidden, "QUEUE_NOT_ACTIVE", "Your turn in the waiting line has not come yet.")
-                : MismatchedUser(context, ticket.UserId);
+                : Users.TryParse(context.GetRouteValue("userId") as string, out var routeUser) && routeUser != ticket.UserId
+                    ? UserMismatch()
+                    : null;
             if (problem is not null)
             {
                 await TypedResults.Problem(problem).ExecuteAsync(context);
@@ -68,8 +70,10 @@ public static class QueueGate
         context.GetEndpoint()?.Metadata.GetMetadata<HttpChain>() is not null
         && !OpenAreas.Any(area => context.Request.Path.StartsWithSegments(area));
 
-    private static ProblemDetails? MismatchedUser(HttpContext context, Guid tokenUser) =>
-        Users.TryParse(context.GetRouteValue("userId") as string, out var routeUser) && routeUser != tokenUser
-            ? Problems.Create(StatusCodes.Status403Forbidden, "TOKEN_USER_MISMATCH", "The queue token belongs to another user.")
-            : null;
+    /// <summary>403 TOKEN_USER_MISMATCH when a request acts for another fan than the one its token admitted.</summary>
+    public static ProblemDetails? MismatchedUser(HttpContext context, Guid actingFor) =>
+        context.Features.Get<AdmittedFan>()!.UserId != actingFor ? UserMismatch() : null;
+
+    private static ProblemDetails UserMismatch() =>
+        Problems.Create(StatusCodes.Status403Forbidden, "TOKEN_USER_MISMATCH", "The queue token belongs to another user.");
 }

@@ -5,3 +5,17 @@ public sealed record SeatHeld(long ScheduleId, int SeatNumber, long ReservationI
 
 /// <summary>An unpaid hold lapsed and the seat went back on sale. Seat stream.</summary>
 public sealed record HoldExpired(long ScheduleId, int SeatNumber, long ReservationId);
+
+/// <summary>A fan's reservation of a held seat. Starts the reservation stream (reservation-{id}).</summary>
+public sealed record ReservationPlaced(
+    long ReservationId,
+    Guid UserId,
+    long ConcertId,
+    long ScheduleId,
+    int SeatNumber,
+    long Price,
+    DateTimeOffset HeldAt,
+    DateTimeOffset HoldExpiresAt);
+
+/// <summary>The reservation's hold lapsed unpaid. Reservation stream.</summary>
+public sealed record ReservationExpired(long ReservationId, DateTimeOffset ExpiredAt);

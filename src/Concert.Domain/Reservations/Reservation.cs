@@ -1,0 +1,33 @@
+namespace Concert.Domain.Reservations;
+
+public enum ReservationStatus
+{
+    OnHold,
+    Expired,
+    Confirmed,
+}
+
+/// <summary>A fan's reservation: on hold until paid or lapsed.</summary>
+public sealed record Reservation(
+    string Id,
+    long ReservationId,
+    Guid UserId,
+    long ConcertId,
+    long ScheduleId,
+    int SeatNumber,
+    long Price,
+    ReservationStatus Status,
+    DateTimeOffset HoldExpiresAt)
+{
+    public static string StreamKey(long reservationId) => $"reservation-{reservationId}";
+
+    public static Reservation Create(ReservationPlaced placed) =>
+        new(StreamKey(placed.ReservationId), placed.ReservationId, placed.UserId, placed.ConcertId, placed.ScheduleId,
+            placed.SeatNumber, placed.Price, ReservationStatus.OnHold, placed.HoldExpiresAt);
+
+    public Reservation Apply(ReservationExpired expired) => this with { Status = ReservationStatus.Expired };
+
+    /// <summary>A hold past its expiry reads EXPIRED at once, whether or not the expiry has been recorded yet.</summary>
+    public ReservationStatus StatusAt(DateTimeOffset now) =>
+        Status == ReservationStatus.OnHold && HoldExpiresAt <= now ? ReservationStatus.Expired : Status;
+}

@@ -1,0 +1,43 @@
+using Alba;
+using Concert.Api.Catalog;
+using Concert.Api.Infrastructure;
+using Concert.Api.Queue;
+
+namespace Concert.Specs.Support;
+
+/// <summary>A fan with an ACTIVE token, and the reservation requests they make.</summary>
+public sealed record Fan(Guid UserId, string Token);
+
+public static class ReservationSteps
+{
+    public static async Task<Fan> NewAdmittedFan(this IAlbaHost host)
+    {
+        var status = await host.AdmittedFan();
+        return new Fan(status.UserId, status.Token);
+    }
+
+    public static Task<IScenarioResult> Hold(this IAlbaHost host, Fan fan, ConcertCreatedResponse concert, int seatNumber,
+        string? key = null, int? expectedStatus = null, Guid? forUser = null, long? scheduleId = null) =>
+        host.Scenario(s =>
+        {
+            s.Post.Json(new
+            {
+                userId = forUser ?? fan.UserId,
+                concertId = concert.ConcertId,
+                scheduleId = scheduleId ?? concert.Schedules[0].ScheduleId,
+                seatNumber,
+            }).ToUrl("/reservations");
+            s.WithRequestHeader(QueueGate.TokenHeader, fan.Token);
+            s.WithRequestHeader(Idempotency.KeyHeader, key ?? Guid.NewGuid().ToString());
+            if (expectedStatus is { } status) s.StatusCodeShouldBe(status);
+            else s.IgnoreStatusCode();
+        });
+
+    public static Task<IScenarioResult> GetReservation(this IAlbaHost host, Fan fan, string reservationId, int expectedStatus) =>
+        host.Scenario(s =>
+        {
+            s.Get.Url($"/reservations/{reservationId}");
+            s.WithRequestHeader(QueueGate.TokenHeader, fan.Token);
+            s.StatusCodeShouldBe(expectedStatus);
+        });
+}

@@ -99,14 +99,10 @@ public static class Idempotency
 
                 context.Response.Headers[StatusHeader] = "CREATED";
                 context.Features.Set(new IdempotencyClaim(id, hash, now));
-                try
-                {
-                    await next(context);
-                }
-                finally
-                {
-                    await ReleaseUnfinishedAsync(store, id);
-                }
+
+                // Before the answer leaves (the endpoint has committed by then): a retry must find the key free.
+                context.Response.OnStarting(() => ReleaseUnfinishedAsync(store, id));
+                await next(context);
             }));
 
     public static bool IsWellFormed(string key) => key.Length is >= 1 and <= 64 && key.All(c => c is >= ' ' and <= '~');

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Concert.Api.Infrastructure;
 
@@ -44,6 +45,8 @@ public static partial class Problems
     public static void Complete(ProblemDetails problem)
     {
         var status = problem.Status ?? StatusCodes.Status500InternalServerError;
+        problem.Title ??= ReasonPhrases.GetReasonPhrase(status);
+        problem.Type ??= $"https://tools.ietf.org/html/rfc9110#status-{status}";
         if (status == StatusCodes.Status400BadRequest && problem.Title == MalformedJsonTitle)
         {
             // The serializer's own text names .NET types; say where the body is wrong instead.

@@ -29,9 +29,21 @@ public abstract class SpecApp : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         await ExecuteOnServer($"create database {_database}");
+        Host = await StartHostAsync();
+    }
 
+    /// <summary>Stops the service and starts a new process of it on the same database, as after a crash or a deploy.</summary>
+    public async Task RestartAsync()
+    {
+        await Host.DisposeAsync();
+        Host = await StartHostAsync();
+    }
+
+    /// <summary>Another process of the service on the same database, as a second node.</summary>
+    public Task<IAlbaHost> StartHostAsync()
+    {
         JasperFxEnvironment.AutoStartHost = true;
-        Host = await AlbaHost.For<Program>(web =>
+        return AlbaHost.For<Program>(web =>
         {
             web.UseEnvironment("Development");
             web.UseSetting("ConnectionStrings:Postgres", ConnectionString);

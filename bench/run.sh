@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Concert's load benchmark: starts the service in Release (Production, Static handlers) on a fresh database,
 # drives it with wrk over loopback, and prints a table. Server, PostgreSQL and wrk share this machine.
-# Usage: bench/run.sh [scenario ...]   scenarios: seats issue check (default: all, in that order)
-#   seats  gated seat-map reads by 64 admitted fans            target ≥ 3,000 req/s, p99 ≤ 30 ms
-#   issue  tokens issued to new fans                            target ≥ 2,500 /s
-#   check  polls of waiting fans, 64 connections, ≥100,000 waiting in line   target ≥ 5,000 req/s, p99 ≤ 20 ms
+# Usage: bench/run.sh [scenario ...]   (default: all, in this order)
+#   seats       gated seat-map reads by 64 admitted fans                      target ≥ 3,000 req/s, p99 ≤ 30 ms
+#   issue       tokens issued to new fans                                     target ≥ 2,500 /s
+#   check       polls of waiting fans, ≥100,000 waiting in line               target ≥ 5,000 req/s, p99 ≤ 20 ms
+#   hold-storm  10,000 admitted fans try random seats of one 50-seat schedule  target ≥ 2,000 attempts/s; exactly 50 holds
+#   holds       holds on distinct seats over many schedules                   target ≥ 1,000 holds/s, p99 ≤ 50 ms
+# The hold scenarios run on a database of their own (a line of 100,000 waiting fans would stand before their fans).
 # Env: BENCH_SECONDS [15] measured seconds per scenario, after BENCH_WARMUP [10] seconds of the same load.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-scenarios=("$@"); [ ${#scenarios[@]} -gt 0 ] || scenarios=(seats issue check)
+scenarios=("$@"); [ ${#scenarios[@]} -gt 0 ] || scenarios=(seats issue check hold-storm holds)
 seconds="${BENCH_SECONDS:-15}"
 warmup="${BENCH_WARMUP:-10}"
 port=5098
@@ -22,23 +25,65 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 server="$("$root/concert" db url)"
 database="concert_bench"
 psql_bench() { psql -h 127.0.0.1 -p "${CONCERT_PG_PORT:-55432}" -U postgres -Atq "$@"; }
-psql_bench -c "drop database if exists $database with (force)" postgres
-psql_bench -c "create database $database" postgres
-export ConnectionStrings__Postgres="${server/Database=concert/Database=$database}"
-
 dotnet build "$root/src/Concert.Api" -c Release -v quiet -nologo >/dev/null
-cd "$root/src/Concert.Api/bin/Release/net10.0"
-export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$url" Admin__ApiKey="$admin_key" \
-  Logging__LogLevel__Default=Warning Queue__WaitingTtl=00:30:00
-dotnet Concert.Api.dll db-apply >/dev/null
-dotnet Concert.Api.dll >"$work/server.log" 2>&1 &
-server_pid=$!
 mkdir -p "$root/.local"
-trap 'kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null; cp "$work/server.log" "$root/.local/bench-server.log"; rm -rf "$work"' EXIT
-until curl -fs -o /dev/null "$url/health/ready"; do sleep 0.2; done
+server_pid=""
+stop_server() {
+  [ -n "$server_pid" ] || return 0
+  kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true
+  cp "$work/server.log" "$root/.local/bench-server.log"
+  server_pid=""
+}
+trap 'stop_server; rm -rf "$work"' EXIT
+
+# A fresh database and a server on it, started the way production runs (db-apply, then the app).
+start_server() {
+  stop_server
+  psql_bench -c "drop database if exists $database with (force)" postgres
+  psql_bench -c "create database $database" postgres
+  (
+    cd "$root/src/Concert.Api/bin/Release/net10.0"
+    export ConnectionStrings__Postgres="${server/Database=concert/Database=$database}"
+    export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$url" Admin__ApiKey="$admin_key" \
+      Logging__LogLevel__Default=Warning Queue__WaitingTtl=00:30:00
+    dotnet Concert.Api.dll db-apply >/dev/null
+    exec dotnet Concert.Api.dll >"$work/server.log" 2>&1
+  ) &
+  server_pid=$!
+  until curl -fs -o /dev/null "$url/health/ready"; do sleep 0.2; done
+}
 
 json_field() { sed -E "s/.*\"$1\":\"?([^\",}]*).*/\1/"; }
 waiting_count() { psql_bench -c "select count(*) from concert.mt_doc_queueticket where status = 0" "$database"; }
+admin() { curl -fs -X "$1" "$url$2" -H "X-Admin-Key: $admin_key" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
+
+# N -> file of "token userId" lines of N fans, all admitted
+admitted_fans_file() {
+  local n="$1" file="$work/fans"
+  admin PATCH /admin/queue '{"maxActive":1000000}' >/dev/null
+  rm -f "$file".*
+  while [ "$(cat "$file".* 2>/dev/null | wc -l)" -lt "$n" ]; do
+    BENCH_OUT="$file" wrk -t2 -c32 -d2s -s "$BENCH_LUA/issue-save.lua" "$url" >/dev/null
+  done
+  cat "$file".* | head -n "$n" >"$file"
+  sleep 2
+  until [ "$(admin GET /admin/queue | json_field waiting)" = 0 ]; do sleep 0.5; done
+  echo "$file"
+}
+
+# N schedules (concerts of up to 100) -> "concertId:scheduleId,..."
+open_schedules() {
+  local n="$1" schedules="" body concert_id="" pairs=""
+  while [ "$n" -gt 0 ]; do
+    local batch=$(( n > 100 ? 100 : n ))
+    schedules="$(seq 1 "$batch" | sed 's/.*/{"startAt":"2027-06-01T19:00:00"}/' | paste -sd, -)"
+    body="$(admin POST /admin/concerts "{\"title\":\"Bench\",\"schedules\":[$schedules]}")"
+    concert_id="$(echo "$body" | json_field concertId)"
+    pairs="$pairs,$(echo "$body" | grep -o '"scheduleId":[0-9]*' | cut -d: -f2 | sed "s/^/$concert_id:/" | paste -sd, -)"
+    n=$(( n - batch ))
+  done
+  echo "${pairs#,}"
+}
 
 # wrk LUA PATH CONNECTIONS SECONDS -> prints the RESULT line of the measured run
 load() {
@@ -48,7 +93,7 @@ load() {
 }
 
 rows=()
-row() { rows+=("$(printf '%-7s %5s %9s %8s %8s %8s %7s  %s' "$1" "$2" \
+row() { rows+=("$(printf '%-10s %5s %9s %8s %8s %8s %7s  %s' "$1" "$2" \
   "$(echo "$3" | sed -E 's/.*rps=([0-9]+).*/\1/')" \
   "$(echo "$3" | sed -E 's/.*p50=([0-9.]+).*/\1/')" \
   "$(echo "$3" | sed -E 's/.*p95=([0-9.]+).*/\1/')" \
@@ -67,8 +112,40 @@ admitted_fans() { # N -> file of N ACTIVE tokens
   echo "$file"
 }
 
+fresh_for_holds=""
+start_server
 for scenario in "${scenarios[@]}"; do
   case "$scenario" in
+    hold-storm|holds)
+      if [ -z "$fresh_for_holds" ]; then
+        start_server
+        fresh_for_holds=yes
+        BENCH_FANS="$(admitted_fans_file 10000)" export BENCH_FANS
+      fi
+      ;;
+  esac
+  case "$scenario" in
+    hold-storm)
+      target="$(open_schedules 1)"
+      schedule_id="${target#*:}"
+      result="$(BENCH_MODE=storm BENCH_SCHEDULES=$target wrk -t2 -c64 -d"${seconds}s" -s "$BENCH_LUA/hold.lua" "$url")"
+      held="$(psql_bench -c "select count(*) from concert.mt_events where type = 'seat_held' and stream_id like 'seat-$schedule_id-%'" "$database")"
+      twice="$(psql_bench -c "select count(*) from (select stream_id from concert.mt_events where type = 'seat_held' and stream_id like 'seat-$schedule_id-%' group by stream_id having count(*) > 1) t" "$database")"
+      counts="$(echo "$result" | grep '^COUNTS')"
+      row hold-storm 64 "$(echo "$result" | grep '^RESULT' | sed -E "s/errors=[0-9]+/errors=$(echo "$counts" | sed -E 's/.*other=([0-9]+).*/\1/')/")" \
+        "target ≥ 2,000 attempts/s; 201s: $(echo "$counts" | sed -E 's/.*created=([0-9]+).*/\1/'), 409s: $(echo "$counts" | sed -E 's/.*refused=([0-9]+).*/\1/'); seats held: $held of 50, held twice: $twice"
+      ;;
+    holds)
+      targets="$(open_schedules 1000)"
+      BENCH_MODE=distinct BENCH_SCHEDULES=$targets wrk -t2 -c64 -d"${warmup}s" -s "$BENCH_LUA/hold.lua" "$url" >/dev/null
+      # The measured run starts past every seat the warm-up could have reached.
+      result="$(BENCH_MODE=distinct BENCH_SEAT_OFFSET=30000 BENCH_SCHEDULES=$targets \
+        wrk -t2 -c64 -d"${seconds}s" -s "$BENCH_LUA/hold.lua" "$url")"
+      counts="$(echo "$result" | grep '^COUNTS')"
+      twice="$(psql_bench -c "select count(*) from (select stream_id from concert.mt_events where type = 'seat_held' group by stream_id having count(*) > 1) t" "$database")"
+      row holds 64 "$(echo "$result" | grep '^RESULT' | sed -E "s/errors=[0-9]+/errors=$(echo "$counts" | sed -E 's/.*other=([0-9]+).*/\1/')/")" \
+        "target ≥ 1,000 holds/s, p99 ≤ 50 ms; 201s: $(echo "$counts" | sed -E 's/.*created=([0-9]+).*/\1/'), 409s: $(echo "$counts" | sed -E 's/.*refused=([0-9]+).*/\1/'); seats held twice: $twice"
+      ;;
     seats)
       concert="$(curl -fs -X POST "$url/admin/concerts" -H "X-Admin-Key: $admin_key" -H 'Content-Type: application/json' \
         -d '{"title":"Bench","schedules":[{"startAt":"2027-01-01T19:00:00"}]}')"
@@ -99,6 +176,6 @@ done
 
 echo
 echo "Concert bench: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; server, PostgreSQL and wrk on this machine; ${seconds}s measured after ${warmup}s warm-up"
-printf '%-7s %5s %9s %8s %8s %8s %7s  %s\n' scenario conns "req/s" "p50 ms" "p95 ms" "p99 ms" errors notes
+printf '%-10s %5s %9s %8s %8s %8s %7s  %s\n' scenario conns "req/s" "p50 ms" "p95 ms" "p99 ms" errors notes
 printf '%s\n' "${rows[@]}"
 echo "server warnings and errors: $(grep -cE '^(warn|fail|crit):' "$work/server.log") (log: .local/bench-server.log)"

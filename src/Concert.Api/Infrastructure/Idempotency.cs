@@ -33,9 +33,13 @@ public sealed record IdempotencyRecord(
 /// <summary>The claim a first execution holds; the endpoint records its outcome through it, in its own transaction.</summary>
 public sealed class IdempotencyClaim(string id, string requestHash, DateTimeOffset createdAt)
 {
+    /// <summary>The status of the outcome the endpoint stored, if it stored one.</summary>
+    public int? RecordedStatus { get; private set; }
+
     public void Record(IDocumentSession session, HttpContext context, int statusCode, object body,
         IReadOnlyDictionary<string, string>? headers = null)
     {
+        RecordedStatus = statusCode;
         var json = JsonSerializer.Serialize(body, body.GetType(),
             context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
         session.Store(new IdempotencyRecord(id, requestHash, IdempotencyState.Completed, createdAt, statusCode, json,
@@ -98,10 +102,15 @@ public static class Idempotency
                 }
 
                 context.Response.Headers[StatusHeader] = "CREATED";
-                context.Features.Set(new IdempotencyClaim(id, hash, now));
+                var claim = new IdempotencyClaim(id, hash, now);
+                context.Features.Set(claim);
+                context.Features.Set(ticket); // the gate needs it too
 
-                // Before the answer leaves (the endpoint has committed by then): a retry must find the key free.
-                context.Response.OnStarting(() => ReleaseUnfinishedAsync(store, id));
+                // Before the answer leaves (the endpoint has committed by then), a request that stored no outcome
+                // (refused by the gate, invalid, failed, or its commit lost a race) frees its key for a retry.
+                context.Response.OnStarting(() => claim.RecordedStatus == context.Response.StatusCode
+                    ? Task.CompletedTask
+                    : ReleaseUnfinishedAsync(store, id));
                 await next(context);
             }));
 
@@ -161,7 +170,6 @@ public static class Idempotency
         await context.Response.WriteAsync(earlier.Body ?? "", context.RequestAborted);
     }
 
-    /// <summary>A request that ended without recording an outcome (refused by the gate, invalid, failed) frees its key.</summary>
     private static async Task ReleaseUnfinishedAsync(IDocumentStore store, string id)
     {
         await using var session = store.LightweightSession();

@@ -16,6 +16,9 @@ public sealed class QueueAdmission(IDocumentStore store, LineView lineView, Time
     private const string AdmissionLock = "queue-admission";
     private const int MostExpiriesPerRun = 1_000;
 
+    /// <summary>Each admission is a write to the fan's stream; a burst of free places fills over a few runs.</summary>
+    private const int MostAdmissionsPerRun = 2_000;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.AdmissionInterval, clock);
@@ -98,7 +101,7 @@ public sealed class QueueAdmission(IDocumentStore store, LineView lineView, Time
         var control = await QueueStore.ControlAsync(session, cancellation);
         var active = await session.Query<QueueTicket>()
             .CountAsync(t => t.Status == TicketStatus.Active && t.LapsesAt > now, cancellation);
-        var free = WaitingLine.FreePlaces(control.MaxActive ?? options.MaxActive, active, control.Paused);
+        var free = Math.Min(MostAdmissionsPerRun, WaitingLine.FreePlaces(control.MaxActive ?? options.MaxActive, active, control.Paused));
         if (free == 0) return leftTheLine;
 
         var next = await session.Query<QueueTicket>()

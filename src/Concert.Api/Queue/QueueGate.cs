@@ -47,7 +47,8 @@ public static class QueueGate
     {
         var token = TokenOf(context);
         if (MalformedToken(token) is { } malformed) return (null, malformed);
-        var ticket = token.Length == 0 ? null : await QueueStore.TicketByTokenAsync(query, token, cancellation);
+        var ticket = context.Features.Get<QueueTicket>() // already read for this request's Idempotency-Key
+                     ?? (token.Length == 0 ? null : await QueueStore.TicketByTokenAsync(query, token, cancellation));
         return LiveOrRefused(ticket, now);
     }
 

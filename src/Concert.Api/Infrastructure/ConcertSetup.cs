@@ -29,6 +29,7 @@ public static class ConcertSetup
         services.AddSingleton(configuration.GetSection("Queue").Get<QueueOptions>() ?? new QueueOptions());
         services.AddSingleton(configuration.GetSection("Holds").Get<HoldOptions>() ?? new HoldOptions());
         services.AddHostedService<IdempotencyPurge>();
+        services.AddSingleton(_ => new IdempotencyLocks(Postgres.ConnectionString(configuration)));
         services.AddSingleton<LineView>();
         services.AddSingleton<QueueAdmission>();
         services.AddHostedService(provider => provider.GetRequiredService<QueueAdmission>());

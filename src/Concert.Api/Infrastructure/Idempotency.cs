@@ -4,6 +4,7 @@ using System.Text.Json;
 using Concert.Api.Queue;
 using Concert.Domain.Queue;
 using Marten;
+using Npgsql;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Wolverine.Http;
@@ -14,35 +15,24 @@ namespace Concert.Api.Infrastructure;
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class IdempotentAttribute : Attribute;
 
-public enum IdempotencyState
-{
-    InFlight,
-    Completed,
-}
-
-/// <summary>A key's claim, then its stored outcome. Id: user, route and key. Kept 24 hours.</summary>
+/// <summary>The stored outcome of a key's first execution. Id: user, route and key. Kept 24 hours.</summary>
 public sealed record IdempotencyRecord(
     string Id,
     string RequestHash,
-    IdempotencyState State,
     DateTimeOffset CreatedAt,
     int StatusCode,
-    string? Body,
+    string Body,
     IReadOnlyDictionary<string, string> Headers);
 
-/// <summary>The claim a first execution holds; the endpoint records its outcome through it, in its own transaction.</summary>
+/// <summary>A first execution's key; the endpoint records its outcome through it, in its own transaction.</summary>
 public sealed class IdempotencyClaim(string id, string requestHash, DateTimeOffset createdAt)
 {
-    /// <summary>The status of the outcome the endpoint stored, if it stored one.</summary>
-    public int? RecordedStatus { get; private set; }
-
     public void Record(IDocumentSession session, HttpContext context, int statusCode, object body,
         IReadOnlyDictionary<string, string>? headers = null)
     {
-        RecordedStatus = statusCode;
         var json = JsonSerializer.Serialize(body, body.GetType(),
             context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
-        session.Store(new IdempotencyRecord(id, requestHash, IdempotencyState.Completed, createdAt, statusCode, json,
+        session.Store(new IdempotencyRecord(id, requestHash, createdAt, statusCode, json,
             headers ?? new Dictionary<string, string>()));
     }
 }
@@ -52,7 +42,8 @@ public sealed class IdempotencyClaim(string id, string requestHash, DateTimeOffs
 /// IDEMPOTENCY_KEY_REQUIRED); a key is scoped to its fan and route and kept 24 hours. A first execution answers
 /// X-Idempotency-Status: CREATED and stores its outcome in the same transaction as its events; the same key with
 /// the same body replays that outcome (REPLAYED) and changes nothing, even after the fan's token expired; with
-/// another body it is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running, 409 IDEMPOTENCY_KEY_IN_FLIGHT.
+/// another body it is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running (it holds a PostgreSQL advisory
+/// lock on the key, which a crash releases with its connection), 409 IDEMPOTENCY_KEY_IN_FLIGHT.
 /// Runs before the queue gate, so a replay needs only a token once issued to the same fan.
 /// </summary>
 public static class Idempotency
@@ -60,9 +51,6 @@ public static class Idempotency
     public const string KeyHeader = "Idempotency-Key";
     public const string StatusHeader = "X-Idempotency-Status";
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
-
-    /// <summary>A claim left by a process that died mid-request stops blocking its key after this long.</summary>
-    private static readonly TimeSpan AbandonedClaim = TimeSpan.FromSeconds(30);
 
     public static IApplicationBuilder UseIdempotencyKeys(this IApplicationBuilder app) =>
         app.UseWhen(
@@ -95,56 +83,46 @@ public static class Idempotency
                 var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
                 var id = RecordId(ticket.UserId, context, key);
                 var hash = await HashBodyAsync(context.Request);
-                if (await ClaimAsync(store, id, hash, now, context.RequestAborted) is { } earlier)
+                if (await OutcomeAsync(store, id, now, context.RequestAborted) is { } earlier)
                 {
                     await AnswerFromAsync(earlier, hash, context);
                     return;
                 }
 
+                var locks = context.RequestServices.GetRequiredService<IdempotencyLocks>();
+                await using var running = await locks.TryTakeAsync(id, context.RequestAborted);
+                if (running is null)
+                {
+                    await Problems.Result(StatusCodes.Status409Conflict, "IDEMPOTENCY_KEY_IN_FLIGHT",
+                        $"A request with this {KeyHeader} is still being processed.").ExecuteAsync(context);
+                    return;
+                }
+
+                // The first execution may have finished between the first look and taking the key.
+                if (await OutcomeAsync(store, id, now, context.RequestAborted) is { } finished)
+                {
+                    await AnswerFromAsync(finished, hash, context);
+                    return;
+                }
+
                 context.Response.Headers[StatusHeader] = "CREATED";
-                var claim = new IdempotencyClaim(id, hash, now);
-                context.Features.Set(claim);
+                context.Features.Set(new IdempotencyClaim(id, hash, now));
                 context.Features.Set(ticket); // the gate needs it too
 
-                // Before the answer leaves (the endpoint has committed by then), a request that stored no outcome
-                // (refused by the gate, invalid, failed, or its commit lost a race) frees its key for a retry.
-                context.Response.OnStarting(() => claim.RecordedStatus == context.Response.StatusCode
-                    ? Task.CompletedTask
-                    : ReleaseUnfinishedAsync(store, id));
+                // The endpoint has committed before its answer starts: free the key then, so a retry that follows
+                // the answer at once finds the stored outcome, or (no outcome stored) may run again.
+                context.Response.OnStarting(() => running.ReleaseAsync());
                 await next(context);
             }));
 
     public static bool IsWellFormed(string key) => key.Length is >= 1 and <= 64 && key.All(c => c is >= ' ' and <= '~');
 
-    /// <summary>Claims the key for a first execution; or returns the record that already holds it.</summary>
-    private static async Task<IdempotencyRecord?> ClaimAsync(IDocumentStore store, string id, string hash, DateTimeOffset now,
+    private static async Task<IdempotencyRecord?> OutcomeAsync(IDocumentStore store, string id, DateTimeOffset now,
         CancellationToken cancellation)
     {
-        for (var attempt = 0; attempt < 2; attempt++)
-        {
-            await using var session = store.LightweightSession();
-            var existing = await session.LoadAsync<IdempotencyRecord>(id, cancellation);
-            var stale = existing is not null
-                        && (existing.CreatedAt + Retention <= now
-                            || existing.State == IdempotencyState.InFlight && existing.CreatedAt + AbandonedClaim <= now);
-            if (existing is not null && !stale) return existing;
-
-            var claim = new IdempotencyRecord(id, hash, IdempotencyState.InFlight, now, 0, null, new Dictionary<string, string>());
-            if (stale) session.Update(claim);
-            else session.Insert(claim);
-            try
-            {
-                await session.SaveChangesAsync(cancellation);
-                return null;
-            }
-            catch (JasperFx.DocumentAlreadyExistsException)
-            {
-                // Another request with the same key claimed it first: look again.
-            }
-        }
-
-        await using var again = store.QuerySession();
-        return await again.LoadAsync<IdempotencyRecord>(id, cancellation);
+        await using var query = store.QuerySession();
+        var record = await query.LoadAsync<IdempotencyRecord>(id, cancellation);
+        return record is not null && record.CreatedAt + Retention > now ? record : null;
     }
 
     private static async Task AnswerFromAsync(IdempotencyRecord earlier, string hash, HttpContext context)
@@ -156,25 +134,11 @@ public static class Idempotency
             return;
         }
 
-        if (earlier.State == IdempotencyState.InFlight)
-        {
-            await Problems.Result(StatusCodes.Status409Conflict, "IDEMPOTENCY_KEY_IN_FLIGHT",
-                $"A request with this {KeyHeader} is still being processed.").ExecuteAsync(context);
-            return;
-        }
-
         context.Response.StatusCode = earlier.StatusCode;
         context.Response.Headers[StatusHeader] = "REPLAYED";
         foreach (var (name, value) in earlier.Headers) context.Response.Headers[name] = value;
         context.Response.ContentType = earlier.StatusCode >= 400 ? "application/problem+json" : "application/json; charset=utf-8";
-        await context.Response.WriteAsync(earlier.Body ?? "", context.RequestAborted);
-    }
-
-    private static async Task ReleaseUnfinishedAsync(IDocumentStore store, string id)
-    {
-        await using var session = store.LightweightSession();
-        session.DeleteWhere<IdempotencyRecord>(record => record.Id == id && record.State == IdempotencyState.InFlight);
-        await session.SaveChangesAsync();
+        await context.Response.WriteAsync(earlier.Body, context.RequestAborted);
     }
 
     private static string RecordId(Guid userId, HttpContext context, string key)
@@ -217,5 +181,49 @@ public sealed class IdempotencyPurge(IDocumentStore store, TimeProvider clock, I
         await using var session = store.LightweightSession();
         session.DeleteWhere<IdempotencyRecord>(record => record.CreatedAt < cutoff);
         await session.SaveChangesAsync(cancellation);
+    }
+}
+
+/// <summary>
+/// Session-level advisory locks on idempotency keys, on connections of their own: held while a first execution
+/// runs, so a concurrent duplicate is told it is in flight without a write, and released by PostgreSQL if the
+/// process dies.
+/// </summary>
+public sealed class IdempotencyLocks(string connectionString) : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _connections = NpgsqlDataSource.Create(connectionString);
+
+    /// <returns>The held lock, or null when another request holds the key.</returns>
+    public async Task<HeldKey?> TryTakeAsync(string id, CancellationToken cancellation)
+    {
+        var connection = await _connections.OpenConnectionAsync(cancellation);
+        await using var take = new NpgsqlCommand("select pg_try_advisory_lock(hashtextextended($1, 0))", connection)
+        {
+            Parameters = { new NpgsqlParameter { Value = id } },
+        };
+        if ((bool)(await take.ExecuteScalarAsync(cancellation))!) return new HeldKey(connection);
+        await connection.DisposeAsync();
+        return null;
+    }
+
+    public ValueTask DisposeAsync() => _connections.DisposeAsync();
+
+    public sealed class HeldKey(NpgsqlConnection connection) : IAsyncDisposable
+    {
+        private bool _released;
+
+        public async Task ReleaseAsync()
+        {
+            if (_released) return;
+            _released = true;
+            await using var release = new NpgsqlCommand("select pg_advisory_unlock_all()", connection);
+            await release.ExecuteNonQueryAsync();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await ReleaseAsync();
+            await connection.DisposeAsync();
+        }
     }
 }

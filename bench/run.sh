@@ -136,10 +136,10 @@ for scenario in "${scenarios[@]}"; do
         "target ≥ 2,000 attempts/s; 201s: $(echo "$counts" | sed -E 's/.*created=([0-9]+).*/\1/'), 409s: $(echo "$counts" | sed -E 's/.*refused=([0-9]+).*/\1/'); seats held: $held of 50, held twice: $twice"
       ;;
     holds)
-      targets="$(open_schedules 1000)"
+      targets="$(open_schedules 1200)"
       BENCH_MODE=distinct BENCH_SCHEDULES=$targets wrk -t2 -c64 -d"${warmup}s" -s "$BENCH_LUA/hold.lua" "$url" >/dev/null
       # The measured run starts past every seat the warm-up could have reached.
-      result="$(BENCH_MODE=distinct BENCH_SEAT_OFFSET=30000 BENCH_SCHEDULES=$targets \
+      result="$(BENCH_MODE=distinct BENCH_SEAT_OFFSET=25000 BENCH_SCHEDULES=$targets \
         wrk -t2 -c64 -d"${seconds}s" -s "$BENCH_LUA/hold.lua" "$url")"
       counts="$(echo "$result" | grep '^COUNTS')"
       twice="$(psql_bench -c "select count(*) from (select stream_id from concert.mt_events where type = 'seat_held' group by stream_id having count(*) > 1) t" "$database")"

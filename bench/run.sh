@@ -7,11 +7,14 @@
 #   check       polls of waiting fans, ≥100,000 waiting in line               target ≥ 5,000 req/s, p99 ≤ 20 ms
 #   hold-storm  10,000 admitted fans try random seats of one 50-seat schedule  target ≥ 2,000 attempts/s; exactly 50 holds
 #   holds       holds on distinct seats over many schedules                   target ≥ 1,000 holds/s, p99 ≤ 50 ms
-# The hold scenarios run on a database of their own (a line of 100,000 waiting fans would stand before their fans).
+#   expiry      20,000 holds of 30 s; the service restarts after all are due;   target ≥ 1,000 expiries/s
+#               the backlog of expiries drains, each exactly once
+# The hold scenarios run on a database of their own (a line of 100,000 waiting fans would stand before their fans);
+# expiry on another, with 30-second holds.
 # Env: BENCH_SECONDS [15] measured seconds per scenario, after BENCH_WARMUP [10] seconds of the same load.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-scenarios=("$@"); [ ${#scenarios[@]} -gt 0 ] || scenarios=(seats issue check hold-storm holds)
+scenarios=("$@"); [ ${#scenarios[@]} -gt 0 ] || scenarios=(seats issue check hold-storm holds expiry)
 seconds="${BENCH_SECONDS:-15}"
 warmup="${BENCH_WARMUP:-10}"
 port=5098
@@ -37,15 +40,24 @@ stop_server() {
 trap 'stop_server; rm -rf "$work"' EXIT
 
 # A fresh database and a server on it, started the way production runs (db-apply, then the app).
+# Extra NAME=value settings for the server may follow.
 start_server() {
   stop_server
   psql_bench -c "drop database if exists $database with (force)" postgres
   psql_bench -c "create database $database" postgres
+  run_server "$@"
+}
+
+# The server on the current database, as after a restart.
+run_server() {
+  local settings=("$@")
+  stop_server
   (
     cd "$root/src/Concert.Api/bin/Release/net10.0"
     export ConnectionStrings__Postgres="${server/Database=concert/Database=$database}"
     export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$url" Admin__ApiKey="$admin_key" \
       Logging__LogLevel__Default=Warning Queue__WaitingTtl=00:30:00
+    for setting in "${settings[@]}"; do export "${setting?}"; done
     dotnet Concert.Api.dll db-apply >/dev/null
     exec dotnet Concert.Api.dll >"$work/server.log" 2>&1
   ) &
@@ -145,6 +157,38 @@ for scenario in "${scenarios[@]}"; do
       twice="$(psql_bench -c "select count(*) from (select stream_id from concert.mt_events where type = 'seat_held' group by stream_id having count(*) > 1) t" "$database")"
       row holds 64 "$(echo "$result" | grep '^RESULT' | sed -E "s/errors=[0-9]+/errors=$(echo "$counts" | sed -E 's/.*other=([0-9]+).*/\1/')/")" \
         "target ≥ 1,000 holds/s, p99 ≤ 50 ms; 201s: $(echo "$counts" | sed -E 's/.*created=([0-9]+).*/\1/'), 409s: $(echo "$counts" | sed -E 's/.*refused=([0-9]+).*/\1/'); seats held twice: $twice"
+      ;;
+    expiry)
+      start_server Holds__Duration=00:00:30
+      fresh_for_holds=""
+      BENCH_FANS="$(admitted_fans_file 10000)" export BENCH_FANS
+      targets="$(open_schedules 450)"
+      held=0 offset=0
+      while [ "$held" -lt 20000 ]; do
+        BENCH_MODE=distinct BENCH_SEAT_OFFSET=$offset BENCH_SCHEDULES=$targets \
+          wrk -t2 -c64 -d5s -s "$BENCH_LUA/hold.lua" "$url" >/dev/null
+        held="$(psql_bench -c "select count(*) from concert.mt_doc_reservation" "$database")"
+        offset=$(( held + 2 ))
+      done
+      # The service goes down and comes back once every hold is due: the whole backlog waits for it.
+      stop_server
+      last_due="$(psql_bench -c "select max((data->>'HoldExpiresAt')::timestamptz) from concert.mt_doc_reservation" "$database")"
+      sleep "$(psql_bench -c "select greatest(0, ceil(extract(epoch from '$last_due'::timestamptz - now())))::int + 1" "$database")"
+      run_server Holds__Duration=00:00:30
+      for _ in $(seq 1 300); do
+        expired="$(psql_bench -c "select count(*) from concert.mt_events where type = 'reservation_expired'" "$database")"
+        [ "$expired" -ge "$held" ] && break
+        sleep 1
+      done
+      read -r rate lag twice freed < <(psql_bench -F' ' -c "
+        select round(count(*) / greatest(extract(epoch from max(timestamp) - min(timestamp)), 0.001)),
+               round(extract(epoch from max(timestamp) - '$last_due'::timestamptz)::numeric, 1),
+               (select count(*) from (select stream_id from concert.mt_events where type = 'reservation_expired'
+                                      group by stream_id having count(*) > 1) t),
+               (select count(*) from concert.mt_events where type = 'hold_expired')
+        from concert.mt_events where type = 'reservation_expired'" "$database")
+      rows+=("$(printf '%-10s %5s %9s %8s %8s %8s %7s  %s' expiry 64 "$rate" - - - 0 \
+        "target ≥ 1,000 expiries/s, a backlog due during a restart; holds: $held, expired: $expired, twice: $twice, seats freed: $freed; drained ${lag}s after the last was due")")
       ;;
     seats)
       concert="$(curl -fs -X POST "$url/admin/concerts" -H "X-Admin-Key: $admin_key" -H 'Content-Type: application/json' \

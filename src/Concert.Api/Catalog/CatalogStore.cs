@@ -1,7 +1,7 @@
+using Concert.Api.Infrastructure;
 using Concert.Domain.Catalog;
 using JasperFx.Events.Projections;
 using Marten;
-using Weasel.Postgresql;
 
 namespace Concert.Api.Catalog;
 
@@ -22,23 +22,14 @@ public static class CatalogStore
             .Duplicate(seat => seat.ScheduleId)
             .Duplicate(seat => seat.ConcertId);
 
-        foreach (var sequence in new[] { ConcertIds, ScheduleIds })
-        {
-            options.Storage.ExtendedSchemaObjects.Add(
-                new Sequence(new PostgresqlObjectName(options.DatabaseSchemaName, sequence, SchemaUtils.IdentifierUsage.General)));
-        }
+        Sequences.Add(options, ConcertIds);
+        Sequences.Add(options, ScheduleIds);
     }
 
-    public static async Task<long> NextConcertIdAsync(IQuerySession session, CancellationToken cancellation) =>
-        (await NextAsync(session, ConcertIds, 1, cancellation))[0];
+    public static Task<long> NextConcertIdAsync(IQuerySession session, CancellationToken cancellation) =>
+        Sequences.NextAsync(session, ConcertIds, cancellation);
 
     public static Task<IReadOnlyList<long>> NextScheduleIdsAsync(IQuerySession session, int count,
         CancellationToken cancellation) =>
-        NextAsync(session, ScheduleIds, count, cancellation);
-
-    private static Task<IReadOnlyList<long>> NextAsync(IQuerySession session, string sequence, int count,
-        CancellationToken cancellation) =>
-        session.QueryAsync<long>(
-            $"select nextval('{session.DocumentStore.Options.DatabaseSchemaName}.{sequence}') from generate_series(1, ?)",
-            cancellation, count);
+        Sequences.NextAsync(session, ScheduleIds, count, cancellation);
 }

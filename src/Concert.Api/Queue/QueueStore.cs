@@ -1,8 +1,8 @@
+using Concert.Api.Infrastructure;
 using Concert.Domain.Queue;
 using JasperFx.Events.Projections;
 using Marten;
 using Npgsql;
-using Weasel.Postgresql;
 
 namespace Concert.Api.Queue;
 
@@ -25,8 +25,7 @@ public static class QueueStore
         options.Projections.Snapshot<QueueControl>(SnapshotLifecycle.Inline);
         options.Schema.For<LineSnapshot>();
 
-        options.Storage.ExtendedSchemaObjects.Add(new Sequence(
-            new PostgresqlObjectName(options.DatabaseSchemaName, TicketSeq, SchemaUtils.IdentifierUsage.General)));
+        Sequences.Add(options, TicketSeq);
     }
 
     /// <summary>

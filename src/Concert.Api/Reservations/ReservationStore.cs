@@ -1,7 +1,7 @@
+using Concert.Api.Infrastructure;
 using Concert.Domain.Reservations;
 using JasperFx.Events.Projections;
 using Marten;
-using Weasel.Postgresql;
 
 namespace Concert.Api.Reservations;
 
@@ -13,13 +13,11 @@ public static class ReservationStore
     public static void Configure(StoreOptions options)
     {
         options.Projections.Snapshot<Reservation>(SnapshotLifecycle.Inline);
-        options.Storage.ExtendedSchemaObjects.Add(new Sequence(
-            new PostgresqlObjectName(options.DatabaseSchemaName, ReservationIds, SchemaUtils.IdentifierUsage.General)));
+        Sequences.Add(options, ReservationIds);
     }
 
-    public static async Task<long> NextIdAsync(IQuerySession session, CancellationToken cancellation) =>
-        (await session.QueryAsync<long>(
-            $"select nextval('{session.DocumentStore.Options.DatabaseSchemaName}.{ReservationIds}')", cancellation))[0];
+    public static Task<long> NextIdAsync(IQuerySession session, CancellationToken cancellation) =>
+        Sequences.NextAsync(session, ReservationIds, cancellation);
 }
 
 /// <summary>The Holds:* settings.</summary>

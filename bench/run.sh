@@ -7,6 +7,7 @@
 #   check       polls of waiting fans, ≥100,000 waiting in line               target ≥ 5,000 req/s, p99 ≤ 20 ms
 #   hold-storm  10,000 admitted fans try random seats of one 50-seat schedule  target ≥ 2,000 attempts/s; exactly 50 holds
 #   holds       holds on distinct seats over many schedules                   target ≥ 1,000 holds/s, p99 ≤ 50 ms
+#               (BENCH_HOLD_CONNECTIONS [64] connections)
 #   expiry      20,000 holds of 30 s; the service restarts after all are due;   target ≥ 1,000 expiries/s
 #               the backlog of expiries drains, each exactly once
 # The hold scenarios run on a database of their own (a line of 100,000 waiting fans would stand before their fans);
@@ -148,14 +149,15 @@ for scenario in "${scenarios[@]}"; do
         "target ≥ 2,000 attempts/s; 201s: $(echo "$counts" | sed -E 's/.*created=([0-9]+).*/\1/'), 409s: $(echo "$counts" | sed -E 's/.*refused=([0-9]+).*/\1/'); seats held: $held of 50, held twice: $twice"
       ;;
     holds)
+      connections="${BENCH_HOLD_CONNECTIONS:-64}"
       targets="$(open_schedules 1200)"
-      BENCH_MODE=distinct BENCH_SCHEDULES=$targets wrk -t2 -c64 -d"${warmup}s" -s "$BENCH_LUA/hold.lua" "$url" >/dev/null
+      BENCH_MODE=distinct BENCH_SCHEDULES=$targets wrk -t2 -c"$connections" -d"${warmup}s" -s "$BENCH_LUA/hold.lua" "$url" >/dev/null
       # The measured run starts past every seat the warm-up could have reached.
       result="$(BENCH_MODE=distinct BENCH_SEAT_OFFSET=25000 BENCH_SCHEDULES=$targets \
-        wrk -t2 -c64 -d"${seconds}s" -s "$BENCH_LUA/hold.lua" "$url")"
+        wrk -t2 -c"$connections" -d"${seconds}s" -s "$BENCH_LUA/hold.lua" "$url")"
       counts="$(echo "$result" | grep '^COUNTS')"
       twice="$(psql_bench -c "select count(*) from (select stream_id from concert.mt_events where type = 'seat_held' group by stream_id having count(*) > 1) t" "$database")"
-      row holds 64 "$(echo "$result" | grep '^RESULT' | sed -E "s/errors=[0-9]+/errors=$(echo "$counts" | sed -E 's/.*other=([0-9]+).*/\1/')/")" \
+      row holds "$connections" "$(echo "$result" | grep '^RESULT' | sed -E "s/errors=[0-9]+/errors=$(echo "$counts" | sed -E 's/.*other=([0-9]+).*/\1/')/")" \
         "target ≥ 1,000 holds/s, p99 ≤ 50 ms; 201s: $(echo "$counts" | sed -E 's/.*created=([0-9]+).*/\1/'), 409s: $(echo "$counts" | sed -E 's/.*refused=([0-9]+).*/\1/'); seats held twice: $twice"
       ;;
     expiry)

@@ -83,12 +83,6 @@ public static class Idempotency
                 var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
                 var id = RecordId(ticket.UserId, context, key);
                 var hash = await HashBodyAsync(context.Request);
-                if (await OutcomeAsync(store, id, now, context.RequestAborted) is { } earlier)
-                {
-                    await AnswerFromAsync(earlier, hash, context);
-                    return;
-                }
-
                 var locks = context.RequestServices.GetRequiredService<IdempotencyLocks>();
                 await using var running = await locks.TryTakeAsync(id, context.RequestAborted);
                 if (running is null)
@@ -98,10 +92,10 @@ public static class Idempotency
                     return;
                 }
 
-                // The first execution may have finished between the first look and taking the key.
-                if (await OutcomeAsync(store, id, now, context.RequestAborted) is { } finished)
+                // Read under the key's lock: a first execution that finished has stored its outcome by now.
+                if (await OutcomeAsync(store, id, now, context.RequestAborted) is { } earlier)
                 {
-                    await AnswerFromAsync(finished, hash, context);
+                    await AnswerFromAsync(earlier, hash, context);
                     return;
                 }
 

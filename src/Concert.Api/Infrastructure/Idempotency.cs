@@ -84,7 +84,8 @@ public static class Idempotency
                 var id = RecordId(ticket.UserId, context, key);
                 var hash = await HashBodyAsync(context.Request);
                 var locks = context.RequestServices.GetRequiredService<IdempotencyLocks>();
-                await using var running = await locks.TryTakeAsync(id, context.RequestAborted);
+                var (running, earlier) = await locks.TryTakeAsync(id, store, context.RequestAborted);
+                await using var _ = running;
                 if (running is null)
                 {
                     await Problems.Result(StatusCodes.Status409Conflict, "IDEMPOTENCY_KEY_IN_FLIGHT",
@@ -92,8 +93,7 @@ public static class Idempotency
                     return;
                 }
 
-                // Read under the key's lock: a first execution that finished has stored its outcome by now.
-                if (await OutcomeAsync(store, id, now, context.RequestAborted) is { } earlier)
+                if (earlier is not null && earlier.CreatedAt + Retention > now)
                 {
                     await AnswerFromAsync(earlier, hash, context);
                     return;
@@ -110,14 +110,6 @@ public static class Idempotency
             }));
 
     public static bool IsWellFormed(string key) => key.Length is >= 1 and <= 64 && key.All(c => c is >= ' ' and <= '~');
-
-    private static async Task<IdempotencyRecord?> OutcomeAsync(IDocumentStore store, string id, DateTimeOffset now,
-        CancellationToken cancellation)
-    {
-        await using var query = store.QuerySession();
-        var record = await query.LoadAsync<IdempotencyRecord>(id, cancellation);
-        return record is not null && record.CreatedAt + Retention > now ? record : null;
-    }
 
     private static async Task AnswerFromAsync(IdempotencyRecord earlier, string hash, HttpContext context)
     {
@@ -187,17 +179,36 @@ public sealed class IdempotencyLocks(string connectionString) : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _connections = NpgsqlDataSource.Create(connectionString);
 
-    /// <returns>The held lock, or null when another request holds the key.</returns>
-    public async Task<HeldKey?> TryTakeAsync(string id, CancellationToken cancellation)
+    /// <summary>
+    /// Takes the key's lock and, in the same statement, reads the key's stored outcome. The lock is only ever
+    /// free after the previous holder committed, so the read sees any outcome a first execution stored.
+    /// </summary>
+    /// <returns>The held lock (null when another request holds the key), and the stored outcome if any.</returns>
+    public async Task<(HeldKey? Held, IdempotencyRecord? Stored)> TryTakeAsync(string id, IDocumentStore store,
+        CancellationToken cancellation)
     {
         var connection = await _connections.OpenConnectionAsync(cancellation);
-        await using var take = new NpgsqlCommand("select pg_try_advisory_lock(hashtextextended($1, 0))", connection)
+        await using var take = new NpgsqlCommand(
+            $"select pg_try_advisory_lock(hashtextextended($1, 0)), "
+            + $"(select data from {store.Options.DatabaseSchemaName}.mt_doc_idempotencyrecord where id = $1)",
+            connection)
         {
             Parameters = { new NpgsqlParameter { Value = id } },
         };
-        if ((bool)(await take.ExecuteScalarAsync(cancellation))!) return new HeldKey(connection);
+        await using (var reader = await take.ExecuteReaderAsync(cancellation))
+        {
+            await reader.ReadAsync(cancellation);
+            if (reader.GetBoolean(0))
+            {
+                var stored = await reader.IsDBNullAsync(1, cancellation)
+                    ? null
+                    : store.Options.Serializer().FromJson<IdempotencyRecord>(reader, 1);
+                return (new HeldKey(connection), stored);
+            }
+        }
+
         await connection.DisposeAsync();
-        return null;
+        return (null, null);
     }
 
     public ValueTask DisposeAsync() => _connections.DisposeAsync();

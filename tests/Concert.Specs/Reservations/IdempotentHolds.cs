@@ -5,6 +5,7 @@ using Concert.Api.Reservations;
 using Concert.Domain.Reservations;
 using Concert.Specs.Support;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Concert.Specs.Reservations;
 
@@ -109,6 +110,24 @@ public sealed class IdempotentHolds(ConcertApp app)
         await using var session = Host.DocumentStore().QuerySession();
         (await session.Query<Reservation>().CountAsync(r => r.ScheduleId == concert.Schedules[0].ScheduleId))
             .ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task a_request_while_its_key_is_still_running_gets_409_in_flight()
+    {
+        var concert = await Host.OpenConcertWithNights("2027-02-07T19:00:00");
+        var fan = await Host.NewAdmittedFan();
+        var locks = Host.Services.GetRequiredService<IdempotencyLocks>();
+        var (running, _) = await locks.TryTakeAsync($"{fan.UserId}|POST /reservations|slow", Host.DocumentStore(), default);
+
+        await using (running)
+        {
+            var result = await Host.Hold(fan, concert, 16, key: "slow", expectedStatus: 409);
+            await result.ShouldBeProblem(409, "IDEMPOTENCY_KEY_IN_FLIGHT");
+        }
+
+        (await Host.Hold(fan, concert, 16, key: "slow", expectedStatus: 201))
+            .Context.Response.Headers[Idempotency.StatusHeader].ToString().ShouldBe("CREATED");
     }
 
     [Fact]

@@ -93,7 +93,13 @@ public static class PlaceReservationEndpoint
     {
         var problem = Problems.Create(status, code, message);
         Problems.Complete(problem);
-        context.Features.Get<IdempotencyClaim>()?.Record(session, context, status, problem);
+        if (context.Features.Get<IdempotencyClaim>() is { } claim)
+        {
+            // A refusal changes nothing but its stored answer; should a crash lose that answer within the
+            // fraction of a second before PostgreSQL flushes it, a retry simply asks again.
+            session.QueueSqlCommand("set local synchronous_commit to off");
+            claim.Record(session, context, status, problem);
+        }
         return (TypedResults.Problem(problem), []);
     }
 }

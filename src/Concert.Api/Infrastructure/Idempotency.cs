@@ -165,7 +165,7 @@ public sealed class IdempotencyPurge(IDocumentStore store, TimeProvider clock, I
     {
         var cutoff = clock.GetUtcNow() - Idempotency.Retention;
         await using var session = store.LightweightSession();
-        session.DeleteWhere<IdempotencyRecord>(record => record.CreatedAt < cutoff);
+        session.DeleteWhere<IdempotencyRecord>(record => record.CreatedAt <= cutoff);
         await session.SaveChangesAsync(cancellation);
     }
 }

@@ -67,25 +67,22 @@ public static class Idempotency
 
                 var store = context.RequestServices.GetRequiredService<IDocumentStore>();
                 var token = QueueGate.TokenOf(context);
-                QueueTicket? ticket = null;
-                if (QueueTokens.IsWellFormed(token))
+                if (!QueueTokens.IsWellFormed(token))
                 {
-                    await using var query = store.QuerySession();
-                    ticket = await QueueStore.TicketByTokenAsync(query, token, context.RequestAborted);
+                    await next(context); // the gate answers 401
+                    return;
                 }
 
+                var locks = context.RequestServices.GetRequiredService<IdempotencyLocks>();
+                var (ticket, running, earlier) = await locks.TryTakeAsync(token, RouteAndKey(context, key), store,
+                    context.RequestAborted);
+                await using var _ = running;
                 if (ticket is null)
                 {
                     await next(context); // the gate answers 401
                     return;
                 }
 
-                var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-                var id = RecordId(ticket.UserId, context, key);
-                var hash = await HashBodyAsync(context.Request);
-                var locks = context.RequestServices.GetRequiredService<IdempotencyLocks>();
-                var (running, earlier) = await locks.TryTakeAsync(id, store, context.RequestAborted);
-                await using var _ = running;
                 if (running is null)
                 {
                     await Problems.Result(StatusCodes.Status409Conflict, "IDEMPOTENCY_KEY_IN_FLIGHT",
@@ -93,6 +90,9 @@ public static class Idempotency
                     return;
                 }
 
+                var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+                var id = RecordId(ticket.UserId, context, key);
+                var hash = await HashBodyAsync(context.Request);
                 if (earlier is not null && earlier.CreatedAt + Retention > now)
                 {
                     await AnswerFromAsync(earlier, hash, context);
@@ -127,10 +127,12 @@ public static class Idempotency
         await context.Response.WriteAsync(earlier.Body, context.RequestAborted);
     }
 
-    private static string RecordId(Guid userId, HttpContext context, string key)
+    private static string RecordId(Guid userId, HttpContext context, string key) => $"{userId}{RouteAndKey(context, key)}";
+
+    private static string RouteAndKey(HttpContext context, string key)
     {
         var route = context.GetEndpoint()?.Metadata.GetMetadata<HttpChain>()?.RoutePattern?.RawText ?? context.Request.Path.Value;
-        return $"{userId}|{context.Request.Method} {route}|{key}";
+        return $"|{context.Request.Method} {route}|{key}";
     }
 
     private static async Task<string> HashBodyAsync(HttpRequest request)
@@ -180,35 +182,52 @@ public sealed class IdempotencyLocks(string connectionString) : IAsyncDisposable
     private readonly NpgsqlDataSource _connections = NpgsqlDataSource.Create(connectionString);
 
     /// <summary>
-    /// Takes the key's lock and, in the same statement, reads the key's stored outcome. The lock is only ever
-    /// free after the previous holder committed, so the read sees any outcome a first execution stored.
+    /// One round trip for a keyed request: the ticket of its queue token, the lock on the fan's key, and the key's
+    /// stored outcome. The lock is only ever free after the previous holder committed, so the read in the same
+    /// statement sees any outcome a first execution stored.
     /// </summary>
-    /// <returns>The held lock (null when another request holds the key), and the stored outcome if any.</returns>
-    public async Task<(HeldKey? Held, IdempotencyRecord? Stored)> TryTakeAsync(string id, IDocumentStore store,
-        CancellationToken cancellation)
+    /// <param name="routeAndKey">What follows the fan's id in the record id: "|METHOD route|key".</param>
+    /// <returns>
+    /// The ticket (null for an unknown token, and then nothing is locked), the held lock (null when another
+    /// request holds the key), and the stored outcome if any.
+    /// </returns>
+    public async Task<(QueueTicket? Ticket, HeldKey? Held, IdempotencyRecord? Stored)> TryTakeAsync(string token,
+        string routeAndKey, IDocumentStore store, CancellationToken cancellation)
     {
+        var schema = store.Options.DatabaseSchemaName;
         var connection = await _connections.OpenConnectionAsync(cancellation);
         await using var take = new NpgsqlCommand(
-            $"select pg_try_advisory_lock(hashtextextended($1, 0)), "
-            + $"(select data from {store.Options.DatabaseSchemaName}.mt_doc_idempotencyrecord where id = $1)",
+            $"""
+             select t.data,
+                    pg_try_advisory_lock(hashtextextended(t.data ->> 'UserId' || $2, 0)),
+                    (select r.data from {schema}.mt_doc_idempotencyrecord r where r.id = t.data ->> 'UserId' || $2)
+             from {schema}.mt_doc_queueticket t where t.token = $1
+             """,
             connection)
         {
-            Parameters = { new NpgsqlParameter { Value = id } },
+            Parameters = { new NpgsqlParameter { Value = token }, new NpgsqlParameter { Value = routeAndKey } },
         };
+        var serializer = store.Options.Serializer();
         await using (var reader = await take.ExecuteReaderAsync(cancellation))
         {
-            await reader.ReadAsync(cancellation);
-            if (reader.GetBoolean(0))
+            if (await reader.ReadAsync(cancellation))
             {
-                var stored = await reader.IsDBNullAsync(1, cancellation)
-                    ? null
-                    : store.Options.Serializer().FromJson<IdempotencyRecord>(reader, 1);
-                return (new HeldKey(connection), stored);
+                var ticket = serializer.FromJson<QueueTicket>(reader, 0);
+                if (reader.GetBoolean(1))
+                {
+                    var stored = await reader.IsDBNullAsync(2, cancellation)
+                        ? null
+                        : serializer.FromJson<IdempotencyRecord>(reader, 2);
+                    return (ticket, new HeldKey(connection), stored);
+                }
+
+                await connection.DisposeAsync();
+                return (ticket, null, null);
             }
         }
 
         await connection.DisposeAsync();
-        return (null, null);
+        return (null, null, null);
     }
 
     public ValueTask DisposeAsync() => _connections.DisposeAsync();

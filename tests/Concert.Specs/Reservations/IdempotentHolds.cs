@@ -118,7 +118,7 @@ public sealed class IdempotentHolds(ConcertApp app)
         var concert = await Host.OpenConcertWithNights("2027-02-07T19:00:00");
         var fan = await Host.NewAdmittedFan();
         var locks = Host.Services.GetRequiredService<IdempotencyLocks>();
-        var (running, _) = await locks.TryTakeAsync($"{fan.UserId}|POST /reservations|slow", Host.DocumentStore(), default);
+        var (_, running, _) = await locks.TryTakeAsync(fan.Token, "|POST /reservations|slow", Host.DocumentStore(), default);
 
         await using (running)
         {

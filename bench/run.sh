@@ -150,10 +150,10 @@ for scenario in "${scenarios[@]}"; do
       ;;
     holds)
       connections="${BENCH_HOLD_CONNECTIONS:-64}"
-      targets="$(open_schedules 1200)"
+      targets="$(open_schedules 1600)"
       BENCH_MODE=distinct BENCH_SCHEDULES=$targets wrk -t2 -c"$connections" -d"${warmup}s" -s "$BENCH_LUA/hold.lua" "$url" >/dev/null
       # The measured run starts past every seat the warm-up could have reached.
-      result="$(BENCH_MODE=distinct BENCH_SEAT_OFFSET=25000 BENCH_SCHEDULES=$targets \
+      result="$(BENCH_MODE=distinct BENCH_SEAT_OFFSET=40000 BENCH_SCHEDULES=$targets \
         wrk -t2 -c"$connections" -d"${seconds}s" -s "$BENCH_LUA/hold.lua" "$url")"
       counts="$(echo "$result" | grep '^COUNTS')"
       twice="$(psql_bench -c "select count(*) from (select stream_id from concert.mt_events where type = 'seat_held' group by stream_id having count(*) > 1) t" "$database")"

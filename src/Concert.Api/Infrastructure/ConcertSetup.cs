@@ -28,6 +28,7 @@ public static class ConcertSetup
         services.AddSingleton(VenueTime.From(configuration));
         services.AddSingleton(configuration.GetSection("Queue").Get<QueueOptions>() ?? new QueueOptions());
         services.AddSingleton(configuration.GetSection("Holds").Get<HoldOptions>() ?? new HoldOptions());
+        services.AddSingleton<ReservationStore.Ids>();
         services.AddHostedService<IdempotencyPurge>();
         services.AddSingleton(_ => new IdempotencyLocks(Postgres.ConnectionString(configuration)));
         services.AddSingleton<LineView>();

@@ -47,7 +47,8 @@ public static class PlaceReservationEndpoint
     [ProblemResponse(409, "IDEMPOTENCY_KEY_IN_FLIGHT", "A request with this Idempotency-Key is still being processed.")]
     [ProblemResponse(422, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with another request body.")]
     public static async Task<(IResult, OutgoingMessages)> Post(PlaceReservationRequest request, HttpContext context,
-        IDocumentSession session, TimeProvider clock, HoldOptions holds, CancellationToken cancellation)
+        IDocumentSession session, ReservationStore.Ids ids, TimeProvider clock, HoldOptions holds,
+        CancellationToken cancellation)
     {
         var (concertId, scheduleId, seatNumber) = (request.ConcertId!.Value, request.ScheduleId!.Value, request.SeatNumber!.Value);
         var userId = context.Features.Get<AdmittedFan>()!.UserId;
@@ -61,7 +62,7 @@ public static class PlaceReservationEndpoint
 
         if (seat.StatusAt(now) != SeatStatus.Available) return SeatTaken(session, context, seatNumber);
 
-        var decision = SeatHolding.Hold(seat, await ReservationStore.NextIdAsync(session, cancellation), userId, now, holds.Duration);
+        var decision = SeatHolding.Hold(seat, await ids.NextAsync(session, cancellation), userId, now, holds.Duration);
         if (decision is not HoldDecision.Held held) return SeatTaken(session, context, seatNumber);
 
         stream.AppendOne(held.SeatHeld);

@@ -16,8 +16,33 @@ public static class ReservationStore
         Sequences.Add(options, ReservationIds);
     }
 
-    public static Task<long> NextIdAsync(IQuerySession session, CancellationToken cancellation) =>
-        Sequences.NextAsync(session, ReservationIds, cancellation);
+    /// <summary>
+    /// Reservation ids, handed out by each process from blocks of <see cref="Block"/> it draws from the sequence,
+    /// so a hold does not pay a round trip for its id. Ids stay unique integers ≥ 1; they are not gap-free.
+    /// </summary>
+    public sealed class Ids
+    {
+        public const int Block = 100;
+
+        private readonly Lock _gate = new();
+        private long _next;
+        private long _end;
+
+        public async Task<long> NextAsync(IQuerySession session, CancellationToken cancellation)
+        {
+            lock (_gate)
+            {
+                if (_next < _end) return _next++;
+            }
+
+            var block = await Sequences.NextAsync(session, ReservationIds, cancellation);
+            lock (_gate)
+            {
+                if (_next >= _end) (_next, _end) = (block * Block, block * Block + Block);
+                return _next++;
+            }
+        }
+    }
 }
 
 /// <summary>The Holds:* settings.</summary>

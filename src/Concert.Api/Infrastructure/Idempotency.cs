@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Concert.Api.Queue;
 using Concert.Domain.Queue;
@@ -74,8 +73,8 @@ public static class Idempotency
                 }
 
                 var locks = context.RequestServices.GetRequiredService<IdempotencyLocks>();
-                var (ticket, running, earlier) = await locks.TryTakeAsync(token, RouteAndKey(context, key), store,
-                    context.RequestAborted);
+                var routeAndKey = RouteAndKey(context, key);
+                var (ticket, running, earlier) = await locks.TryTakeAsync(token, routeAndKey, store, context.RequestAborted);
                 await using var _ = running;
                 if (ticket is null)
                 {
@@ -91,7 +90,7 @@ public static class Idempotency
                 }
 
                 var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-                var id = RecordId(ticket.UserId, context, key);
+                var id = $"{ticket.UserId}{routeAndKey}";
                 var hash = await HashBodyAsync(context.Request);
                 if (earlier is not null && earlier.CreatedAt + Retention > now)
                 {
@@ -127,8 +126,7 @@ public static class Idempotency
         await context.Response.WriteAsync(earlier.Body, context.RequestAborted);
     }
 
-    private static string RecordId(Guid userId, HttpContext context, string key) => $"{userId}{RouteAndKey(context, key)}";
-
+    /// <summary>What follows the fan's id in a record id: the key is scoped to its route.</summary>
     private static string RouteAndKey(HttpContext context, string key)
     {
         var route = context.GetEndpoint()?.Metadata.GetMetadata<HttpChain>()?.RoutePattern?.RawText ?? context.Request.Path.Value;

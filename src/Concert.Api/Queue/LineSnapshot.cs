@@ -32,11 +32,10 @@ public sealed record LineSnapshot(
     public async Task<long> PositionOfAsync(IQuerySession session, QueueTicket ticket, DateTimeOffset now,
         CancellationToken cancellation) =>
         NeedsCountInBucket(ticket, now)
-            ? Position(ticket, now, await session.QueryAsync(
-                new WaitingAheadInBucket { BucketStart = BucketStart(ticket.Seq), Seq = ticket.Seq, Now = now }, cancellation))
+            ? Position(ticket, now, (await QueueStore.TicketAndWaitersAheadAsync(session, ticket.Token, now, cancellation)).AheadInBucket)
             : Position(ticket, now, aheadInBucket: 0);
 
-    /// <param name="aheadInBucket">Live waiters with a place in [<see cref="BucketStart"/>, the ticket's place).</param>
+    /// <param name="aheadInBucket">Live waiters from the start of the ticket's bucket up to its place.</param>
     public long Position(QueueTicket ticket, DateTimeOffset now, int aheadInBucket)
     {
         if (ticket.StatusAt(now) != TicketStatus.Waiting) return 0;
@@ -46,8 +45,6 @@ public sealed record LineSnapshot(
         var beforeBucket = index < 0 ? 0 : WaitingBeforeBucket[(int)Math.Min(index, WaitingBeforeBucket.Count - 1)];
         return beforeBucket + aheadInBucket + 1;
     }
-
-    public static long BucketStart(long seq) => seq / BucketSize * BucketSize;
 
     private bool NeedsCountInBucket(QueueTicket ticket, DateTimeOffset now) =>
         ticket.StatusAt(now) == TicketStatus.Waiting && ticket.Seq <= CoveredUpToSeq;

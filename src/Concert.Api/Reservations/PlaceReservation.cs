@@ -60,8 +60,6 @@ public static class PlaceReservationEndpoint
                 $"Schedule {scheduleId} of concert {concertId} does not exist.");
         }
 
-        if (seat.StatusAt(now) != SeatStatus.Available) return SeatTaken(session, context, seatNumber);
-
         var decision = SeatHolding.Hold(seat, await ids.NextAsync(session, cancellation), userId, now, holds.Duration);
         if (decision is not HoldDecision.Held held) return SeatTaken(session, context, seatNumber);
 

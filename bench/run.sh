@@ -7,7 +7,7 @@
 #   check       polls of waiting fans, ≥100,000 waiting in line               target ≥ 5,000 req/s, p99 ≤ 20 ms
 #   hold-storm  10,000 admitted fans try random seats of one 50-seat schedule  target ≥ 2,000 attempts/s; exactly 50 holds
 #   holds       holds on distinct seats over many schedules                   target ≥ 1,000 holds/s, p99 ≤ 50 ms
-#               (BENCH_HOLD_CONNECTIONS [64] connections)
+#               (BENCH_HOLD_CONNECTIONS [32] connections: the rate saturates below 32, so more only queue)
 #   expiry      20,000 holds of 30 s; the service restarts after all are due;   target ≥ 1,000 expiries/s
 #               the backlog of expiries drains, each exactly once
 # The hold scenarios run on a database of their own (a line of 100,000 waiting fans would stand before their fans);
@@ -149,7 +149,7 @@ for scenario in "${scenarios[@]}"; do
         "target ≥ 2,000 attempts/s; 201s: $(echo "$counts" | sed -E 's/.*created=([0-9]+).*/\1/'), 409s: $(echo "$counts" | sed -E 's/.*refused=([0-9]+).*/\1/'); seats held: $held of 50, held twice: $twice"
       ;;
     holds)
-      connections="${BENCH_HOLD_CONNECTIONS:-64}"
+      connections="${BENCH_HOLD_CONNECTIONS:-32}"
       targets="$(open_schedules 1600)"
       BENCH_MODE=distinct BENCH_SCHEDULES=$targets wrk -t2 -c"$connections" -d"${warmup}s" -s "$BENCH_LUA/hold.lua" "$url" >/dev/null
       # The measured run starts past every seat the warm-up could have reached.

@@ -1,6 +1,8 @@
 using Concert.Api.Catalog;
 using Concert.Api.Queue;
+using Concert.Api.Payments;
 using Concert.Api.Reservations;
+using Concert.Api.Wallet;
 using JasperFx;
 using JasperFx.CodeGeneration;
 using JasperFx.Events;
@@ -28,7 +30,9 @@ public static class ConcertSetup
         services.AddSingleton(VenueTime.From(configuration));
         services.AddSingleton(configuration.GetSection("Queue").Get<QueueOptions>() ?? new QueueOptions());
         services.AddSingleton(configuration.GetSection("Holds").Get<HoldOptions>() ?? new HoldOptions());
-        services.AddSingleton<ReservationStore.Ids>();
+        services.AddSingleton<ReservationIds>();
+        services.AddSingleton(configuration.GetSection("Wallet").Get<WalletOptions>() ?? new WalletOptions());
+        services.AddSingleton<PaymentIds>();
         services.AddHostedService<IdempotencyPurge>();
         services.AddSingleton(_ => new IdempotencyLocks(Postgres.ConnectionString(configuration)));
         services.AddSingleton<LineView>();
@@ -60,6 +64,8 @@ public static class ConcertSetup
                 CatalogStore.Configure(options);
                 QueueStore.Configure(options);
                 ReservationStore.Configure(options);
+                WalletStore.Configure(options);
+                Sequences.Add(options, PaymentIds.Sequence);
                 options.Schema.For<IdempotencyRecord>().Duplicate(record => record.CreatedAt);
             })
             .UseLightweightSessions()

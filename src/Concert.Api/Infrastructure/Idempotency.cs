@@ -34,6 +34,24 @@ public sealed class IdempotencyClaim(string id, string requestHash, DateTimeOffs
         session.Store(new IdempotencyRecord(id, requestHash, createdAt, statusCode, json,
             headers ?? new Dictionary<string, string>()));
     }
+
+    /// <summary>
+    /// An endpoint's refusal (a 4xx it decided) as a problem, stored as the key's outcome when the request is keyed.
+    /// A refusal changes nothing but its stored answer; should a crash lose that answer within the fraction of a
+    /// second before PostgreSQL flushes it, a retry simply asks again: so it commits without waiting for the flush.
+    /// </summary>
+    public static IResult Refuse(IDocumentSession session, HttpContext context, int status, string code, string message)
+    {
+        var problem = Problems.Create(status, code, message);
+        Problems.Complete(problem);
+        if (context.Features.Get<IdempotencyClaim>() is { } claim)
+        {
+            session.QueueSqlCommand("set local synchronous_commit to off");
+            claim.Record(session, context, status, problem);
+        }
+
+        return TypedResults.Problem(problem);
+    }
 }
 
 /// <summary>

@@ -47,7 +47,7 @@ public static class PlaceReservationEndpoint
     [ProblemResponse(409, "IDEMPOTENCY_KEY_IN_FLIGHT", "A request with this Idempotency-Key is still being processed.")]
     [ProblemResponse(422, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with another request body.")]
     public static async Task<(IResult, OutgoingMessages)> Post(PlaceReservationRequest request, HttpContext context,
-        IDocumentSession session, ReservationStore.Ids ids, TimeProvider clock, HoldOptions holds,
+        IDocumentSession session, ReservationIds ids, TimeProvider clock, HoldOptions holds,
         CancellationToken cancellation)
     {
         var (concertId, scheduleId, seatNumber) = (request.ConcertId!.Value, request.ScheduleId!.Value, request.SeatNumber!.Value);
@@ -88,17 +88,6 @@ public static class PlaceReservationEndpoint
         Problems.Create(StatusCodes.Status409Conflict, "SEAT_ALREADY_TAKEN", "The seat is held or sold.");
 
     private static (IResult, OutgoingMessages) Refuse(IDocumentSession session, HttpContext context, int status, string code,
-        string message)
-    {
-        var problem = Problems.Create(status, code, message);
-        Problems.Complete(problem);
-        if (context.Features.Get<IdempotencyClaim>() is { } claim)
-        {
-            // A refusal changes nothing but its stored answer; should a crash lose that answer within the
-            // fraction of a second before PostgreSQL flushes it, a retry simply asks again.
-            session.QueueSqlCommand("set local synchronous_commit to off");
-            claim.Record(session, context, status, problem);
-        }
-        return (TypedResults.Problem(problem), []);
-    }
+        string message) =>
+        (IdempotencyClaim.Refuse(session, context, status, code, message), []);
 }

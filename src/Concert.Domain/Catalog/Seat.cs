@@ -1,3 +1,4 @@
+using Concert.Domain.Payments;
 using Concert.Domain.Reservations;
 
 namespace Concert.Domain.Catalog;
@@ -36,6 +37,8 @@ public sealed record Seat(
         expired.ReservationId == ReservationId && Status == SeatStatus.TempReserved
             ? this with { Status = SeatStatus.Available, ReservationId = null, HoldExpiresAt = null }
             : this;
+
+    public Seat Apply(SeatSold sold) => this with { Status = SeatStatus.Reserved, HoldExpiresAt = null };
 
     /// <summary>A hold that has lapsed frees the seat at once, whether or not its expiry has been recorded yet.</summary>
     public SeatStatus StatusAt(DateTimeOffset now) =>

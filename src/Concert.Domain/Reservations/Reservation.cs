@@ -1,3 +1,5 @@
+using Concert.Domain.Payments;
+
 namespace Concert.Domain.Reservations;
 
 public enum ReservationStatus
@@ -17,7 +19,9 @@ public sealed record Reservation(
     int SeatNumber,
     long Price,
     ReservationStatus Status,
-    DateTimeOffset HoldExpiresAt)
+    DateTimeOffset HoldExpiresAt,
+    long? PaymentId = null,
+    DateTimeOffset? PaidAt = null)
 {
     public static string StreamKey(long reservationId) => $"reservation-{reservationId}";
 
@@ -26,6 +30,9 @@ public sealed record Reservation(
             placed.SeatNumber, placed.Price, ReservationStatus.OnHold, placed.HoldExpiresAt);
 
     public Reservation Apply(ReservationExpired expired) => this with { Status = ReservationStatus.Expired };
+
+    public Reservation Apply(PaymentConfirmed paid) =>
+        this with { Status = ReservationStatus.Confirmed, PaymentId = paid.PaymentId, PaidAt = paid.PaidAt };
 
     /// <summary>A hold past its expiry reads EXPIRED at once, whether or not the expiry has been recorded yet.</summary>
     public ReservationStatus StatusAt(DateTimeOffset now) =>

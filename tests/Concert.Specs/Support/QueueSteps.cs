@@ -29,10 +29,12 @@ public static class QueueSteps
         return status;
     }
 
-    /// <summary>A new fan who takes a place and keeps checking until admitted (the admission job runs on its own).</summary>
-    public static async Task<QueueStatus> AdmittedFan(this IAlbaHost host)
+    /// <summary>
+    /// A fan (new, unless given) who takes a place and keeps checking until admitted (the admission job runs on its own).
+    /// </summary>
+    public static async Task<QueueStatus> AdmittedFan(this IAlbaHost host, Guid? userId = null)
     {
-        var issued = await host.Issue(Guid.NewGuid());
+        var issued = await host.Issue(userId ?? Guid.NewGuid());
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)
         {

@@ -16,6 +16,13 @@ public static class ReservationSteps
         return new Fan(status.UserId, status.Token);
     }
 
+    /// <summary>The same fan back through the line with a new token (after a payment ended the last one).</summary>
+    public static async Task<Fan> Readmitted(this IAlbaHost host, Fan fan)
+    {
+        var status = await host.AdmittedFan(fan.UserId);
+        return new Fan(status.UserId, status.Token);
+    }
+
     public static Task<IScenarioResult> Hold(this IAlbaHost host, Fan fan, ConcertCreatedResponse concert, int seatNumber,
         string? key = null, int? expectedStatus = null, Guid? forUser = null, long? scheduleId = null) =>
         host.Scenario(s =>

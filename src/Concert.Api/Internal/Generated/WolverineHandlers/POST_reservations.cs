@@ -16,16 +16,16 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Concert.Api.Reservations.HoldOptions _holdOptions;
-        private readonly Concert.Api.Reservations.ReservationStore.Ids _ids;
+        private readonly Concert.Api.Reservations.ReservationIds _reservationIds;
         private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
         private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public POST_reservations(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Concert.Api.Reservations.HoldOptions holdOptions, Concert.Api.Reservations.ReservationStore.Ids ids, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public POST_reservations(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Concert.Api.Reservations.HoldOptions holdOptions, Concert.Api.Reservations.ReservationIds reservationIds, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _holdOptions = holdOptions;
-            _ids = ids;
+            _reservationIds = reservationIds;
             _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
             _wolverineRuntime = wolverineRuntime;
@@ -52,7 +52,7 @@ namespace Internal.Generated.WolverineHandlers
 
                 
                 // The actual HTTP request handler execution
-                (var result, var outgoingMessages) = await Concert.Api.Reservations.PlaceReservationEndpoint.Post(request, httpContext, documentSession, _ids, _timeProvider, _holdOptions, httpContext.RequestAborted).ConfigureAwait(false);
+                (var result, var outgoingMessages) = await Concert.Api.Reservations.PlaceReservationEndpoint.Post(request, httpContext, documentSession, _reservationIds, _timeProvider, _holdOptions, httpContext.RequestAborted).ConfigureAwait(false);
 
                 
                 // Outgoing, cascaded message

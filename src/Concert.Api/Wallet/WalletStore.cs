@@ -1,0 +1,69 @@
+using Concert.Api.Infrastructure;
+using Concert.Domain.Wallet;
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine.Http;
+
+namespace Concert.Api.Wallet;
+
+using Wallet = Concert.Domain.Wallet.Wallet;
+
+/// <summary>How wallets live in Marten: a stream per fan, and its balance as an inline view.</summary>
+public static class WalletStore
+{
+    public static void Configure(StoreOptions options) =>
+        options.Projections.Snapshot<Wallet>(SnapshotLifecycle.Inline);
+
+    /// <summary>
+    /// Begins the session's transaction, waits for the lock on the fan's wallet and then reads it: every writer of a
+    /// wallet (charge, grant, payment) comes through here, so they take turns instead of failing on each other's
+    /// stream versions, and concurrent charges all land. The read is its own statement, so it sees what the
+    /// previous holder of the lock committed.
+    /// </summary>
+    public static async Task<(IEventStream<Wallet> Stream, Wallet Wallet)> LockForWritingAsync(IDocumentSession session,
+        Guid userId, CancellationToken cancellation)
+    {
+        await session.BeginTransactionAsync(cancellation);
+        await Locks.TakeAsync(session, Wallet.StreamKey(userId), cancellation);
+        var stream = await session.Events.FetchForWriting<Wallet>(Wallet.StreamKey(userId), cancellation);
+        return (stream, stream.Aggregate ?? Wallet.Empty(userId));
+    }
+
+    public static async Task<Wallet> LoadAsync(IQuerySession session, Guid userId, CancellationToken cancellation) =>
+        await session.LoadAsync<Wallet>(Wallet.StreamKey(userId), cancellation) ?? Wallet.Empty(userId);
+}
+
+/// <summary>The Wallet:* settings: the charge policy and the time zone whose calendar months the monthly limit counts.</summary>
+public sealed class WalletOptions
+{
+    public long MinCharge { get; set; } = 1_000;
+    public long MaxCharge { get; set; } = 1_000_000;
+    public long MonthlyLimit { get; set; } = 3_000_000;
+    public long MaxBalance { get; set; } = 10_000_000;
+    public string TimeZone { get; set; } = "Asia/Seoul";
+
+    public ChargePolicy Policy => new(MinCharge, MaxCharge, MonthlyLimit, MaxBalance);
+
+    /// <summary>The calendar month of an instant in <see cref="TimeZone"/>, as "yyyy-MM".</summary>
+    public string MonthOf(DateTimeOffset instant) =>
+        TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById(TimeZone)).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>A fan's balance: the body of GET /users/{userId}/amount and of an operator's grant.</summary>
+public sealed record BalanceView(Guid UserId, long Balance);
+
+/// <summary>A body carrying an amount of KRW: a charge or a grant.</summary>
+public sealed record AmountRequest(long? Amount)
+{
+    /// <summary>The checks before a wallet is touched: the fan's id in the route, and an amount.</summary>
+    public static ProblemDetails Validate(string userId, AmountRequest? request)
+    {
+        if (!Users.TryParse(userId, out _)) return Users.InvalidProblem();
+        if (request is null) return Problems.BodyRequired();
+        return request.Amount is null
+            ? Problems.Create(StatusCodes.Status400BadRequest, "INVALID_AMOUNT", "amount is required.")
+            : WolverineContinue.NoProblems;
+    }
+}

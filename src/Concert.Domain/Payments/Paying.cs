@@ -1,0 +1,57 @@
+using Concert.Domain.Catalog;
+using Concert.Domain.Reservations;
+using Concert.Domain.Wallet;
+
+namespace Concert.Domain.Payments;
+
+public enum PaymentRefusal
+{
+    /// <summary>No such reservation for this fan, or its hold has lapsed.</summary>
+    ReservationNotFound,
+    AlreadyConfirmed,
+    AmountMismatch,
+    InsufficientBalance,
+}
+
+/// <summary>The outcome of a fan's payment of a reservation.</summary>
+public abstract record PaymentDecision
+{
+    /// <summary>The three events of one payment, each for its own stream, committed together.</summary>
+    public sealed record Paid(PaymentConfirmed Confirmed, SeatSold Sold, WalletDebited Debited) : PaymentDecision;
+
+    public sealed record Refused(PaymentRefusal Reason) : PaymentDecision;
+}
+
+/// <summary>Paying for a held seat from the wallet, free of I/O.</summary>
+public static class Paying
+{
+    /// <summary>
+    /// A payment goes through only for the payer's own reservation, on hold and not lapsed, whose seat it still
+    /// holds, for exactly its price, from a wallet that covers it.
+    /// </summary>
+    public static PaymentDecision Pay(Reservation? reservation, Seat? seat, Wallet.Wallet wallet, long amount,
+        long paymentId, DateTimeOffset now)
+    {
+        if (reservation is null || reservation.UserId != wallet.UserId) return Refuse(PaymentRefusal.ReservationNotFound);
+        switch (reservation.StatusAt(now))
+        {
+            case ReservationStatus.Confirmed: return Refuse(PaymentRefusal.AlreadyConfirmed);
+            case ReservationStatus.Expired: return Refuse(PaymentRefusal.ReservationNotFound);
+        }
+
+        if (seat is null || seat.ReservationId != reservation.ReservationId || seat.StatusAt(now) != SeatStatus.TempReserved)
+        {
+            return Refuse(PaymentRefusal.ReservationNotFound);
+        }
+
+        if (amount != reservation.Price) return Refuse(PaymentRefusal.AmountMismatch);
+        if (wallet.Balance < amount) return Refuse(PaymentRefusal.InsufficientBalance);
+
+        return new PaymentDecision.Paid(
+            new PaymentConfirmed(paymentId, reservation.ReservationId, wallet.UserId, amount, now),
+            new SeatSold(reservation.ScheduleId, reservation.SeatNumber, reservation.ReservationId, paymentId),
+            new WalletDebited(wallet.UserId, amount, paymentId, reservation.ReservationId, now));
+    }
+
+    private static PaymentDecision Refuse(PaymentRefusal reason) => new PaymentDecision.Refused(reason);
+}

@@ -10,12 +10,19 @@
 #               (BENCH_HOLD_CONNECTIONS [32] connections: the rate saturates below 32, so more only queue)
 #   expiry      20,000 holds of 30 s; the service restarts after all are due;   target ≥ 1,000 expiries/s
 #               the backlog of expiries drains, each exactly once
+#   balance     gated balance reads by 10,000 admitted fans                   target ≥ 3,000 req/s, p99 ≤ 50 ms
+#   charge      charges of 1,000 by the same fans                             target ≥ 1,500 /s, p99 ≤ 50 ms
+#   pay         payments, each of a fresh hold of its own fan                  target ≥ 1,000 /s, p99 ≤ 50 ms
+#   journey     512 fans at once, each: issue → checks until admitted →       target ≥ 300 journeys/s, every step p99 ≤ 50 ms
+#               seat map → hold → charge → pay (bench/Journey); each new fan waits for an admission run
+#   The wallet scenarios share a database; after them the bench checks that money is conserved (grants + charges −
+#   payments = the sum of the balances, from the events) and that no seat was sold twice.
 # The hold scenarios run on a database of their own (a line of 100,000 waiting fans would stand before their fans);
 # expiry on another, with 30-second holds.
 # Env: BENCH_SECONDS [15] measured seconds per scenario, after BENCH_WARMUP [10] seconds of the same load.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-scenarios=("$@"); [ ${#scenarios[@]} -gt 0 ] || scenarios=(seats issue check hold-storm holds expiry)
+scenarios=("$@"); [ ${#scenarios[@]} -gt 0 ] || scenarios=(seats issue check hold-storm holds expiry balance charge pay journey)
 seconds="${BENCH_SECONDS:-15}"
 warmup="${BENCH_WARMUP:-10}"
 port=5098
@@ -30,6 +37,7 @@ server="$("$root/concert" db url)"
 database="concert_bench"
 psql_bench() { psql -h 127.0.0.1 -p "${CONCERT_PG_PORT:-55432}" -U postgres -Atq "$@"; }
 dotnet build "$root/src/Concert.Api" -c Release -v quiet -nologo >/dev/null
+dotnet build "$root/bench/Journey" -c Release -v quiet -nologo >/dev/null
 mkdir -p "$root/.local"
 server_pid=""
 stop_server() {
@@ -70,9 +78,9 @@ json_field() { sed -E "s/.*\"$1\":\"?([^\",}]*).*/\1/"; }
 waiting_count() { psql_bench -c "select count(*) from concert.mt_doc_queueticket where status = 0" "$database"; }
 admin() { curl -fs -X "$1" "$url$2" -H "X-Admin-Key: $admin_key" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
 
-# N -> file of "token userId" lines of N fans, all admitted
+# N [NAME] -> file of "token userId" lines of N fans, all admitted
 admitted_fans_file() {
-  local n="$1" file="$work/fans"
+  local n="$1" file="$work/${2:-fans}"
   admin PATCH /admin/queue '{"maxActive":1000000}' >/dev/null
   rm -f "$file".*
   while [ "$(cat "$file".* 2>/dev/null | wc -l)" -lt "$n" ]; do
@@ -125,19 +133,98 @@ admitted_fans() { # N -> file of N ACTIVE tokens
   echo "$file"
 }
 
-fresh_for_holds=""
+# The money and seats of the wallet scenarios, checked after them.
+money_check() {
+  psql_bench -F' ' -c "
+    select coalesce(sum((data->>'Amount')::bigint) filter (where type = 'wallet_granted'), 0),
+           coalesce(sum((data->>'Amount')::bigint) filter (where type = 'wallet_charged'), 0),
+           coalesce(sum((data->>'Amount')::bigint) filter (where type = 'wallet_debited'), 0),
+           (select coalesce(sum((data->>'Balance')::bigint), 0) from concert.mt_doc_fanwallet),
+           (select count(*) from concert.mt_doc_fanwallet where (data->>'Balance')::bigint < 0),
+           count(*) filter (where type = 'payment_confirmed'),
+           count(*) filter (where type = 'seat_sold'),
+           (select count(*) from (select stream_id from concert.mt_events where type = 'seat_sold'
+                                  group by stream_id having count(*) > 1) t)
+    from concert.mt_events where type in ('wallet_granted', 'wallet_charged', 'wallet_debited', 'payment_confirmed', 'seat_sold')" \
+    "$database" | {
+    read -r granted charged debited balances negative confirmed sold twice
+    local verdict="CONSERVED"
+    [ $(( granted + charged - debited )) -eq "$balances" ] && [ "$negative" -eq 0 ] || verdict="NOT CONSERVED"
+    [ "$twice" -eq 0 ] && [ "$sold" -eq "$confirmed" ] || verdict="$verdict; SEATS WRONG"
+    echo "money $verdict: granted $granted + charged $charged − paid $debited = $(( granted + charged - debited )), balances $balances, negative $negative; payments $confirmed, seats sold $sold, sold twice $twice"
+  }
+}
+
+fresh_for_holds="" fresh_for_wallet=""
 start_server
 for scenario in "${scenarios[@]}"; do
   case "$scenario" in
     hold-storm|holds)
       if [ -z "$fresh_for_holds" ]; then
         start_server
-        fresh_for_holds=yes
+        fresh_for_holds=yes fresh_for_wallet=""
         BENCH_FANS="$(admitted_fans_file 10000)" export BENCH_FANS
       fi
       ;;
   esac
   case "$scenario" in
+    balance|charge|pay|journey)
+      if [ -z "$fresh_for_wallet" ]; then
+        start_server
+        fresh_for_wallet=yes fresh_for_holds=""
+        BENCH_FANS="$(admitted_fans_file 10000)" export BENCH_FANS
+      fi
+      ;;
+  esac
+  case "$scenario" in
+    balance)
+      BENCH_TOKENS="$BENCH_FANS" export BENCH_TOKENS
+      row balance 64 "$(load with-tokens.lua "/users/{userId}/amount" 64)" "target ≥ 3,000 req/s, p99 ≤ 50 ms"
+      ;;
+    charge)
+      BENCH_AMOUNT=1000 wrk -t2 -c64 -d"${warmup}s" -s "$BENCH_LUA/charge.lua" "$url" >/dev/null
+      result="$(BENCH_AMOUNT=1000 wrk -t2 -c64 -d"${seconds}s" -s "$BENCH_LUA/charge.lua" "$url")"
+      counts="$(echo "$result" | grep '^COUNTS')"
+      row charge 64 "$(echo "$result" | grep '^RESULT' | sed -E "s/errors=[0-9]+/errors=$(echo "$counts" | sed -E 's/.*other=([0-9]+).*/\1/')/")" \
+        "target ≥ 1,500 /s, p99 ≤ 50 ms; 200s: $(echo "$counts" | sed -E 's/.*created=([0-9]+).*/\1/'), 400s: $(echo "$counts" | sed -E 's/.*refused=([0-9]+).*/\1/')"
+      ;;
+    pay)
+      # 36,000 more fans, each granted 200,000 and holding one seat of its own: a payment each.
+      payers="$(admitted_fans_file 36000 payers)"
+      until [ "$(psql_bench -c "select count(*) from concert.mt_doc_fanwallet where (data->>'Balance')::bigint >= 200000" "$database")" -ge 36000 ]; do
+        BENCH_FANS="$payers" BENCH_ONCE=yes BENCH_AMOUNT=200000 BENCH_ADMIN_KEY="$admin_key" \
+          wrk -t2 -c64 -d30s -s "$BENCH_LUA/grant.lua" "$url" >/dev/null
+      done
+      rm -f "$work/held".*
+      BENCH_FANS="$payers" BENCH_ONCE=yes BENCH_OUT="$work/held" BENCH_MODE=distinct BENCH_SCHEDULES="$(open_schedules 800)" \
+        wrk -t2 -c64 -d30s -s "$BENCH_LUA/hold.lua" "$url" >/dev/null
+      cat "$work/held".* | shuf >"$work/held"
+      head -n 4000 "$work/held" >"$work/held-warmup"
+      tail -n +4001 "$work/held" >"$work/held-measured"
+      BENCH_FANS="$work/held-warmup" BENCH_ONCE=yes wrk -t2 -c64 -d2s -s "$BENCH_LUA/pay.lua" "$url" >/dev/null
+      result="$(BENCH_FANS="$work/held-measured" wrk -t2 -c64 -d"${seconds}s" -s "$BENCH_LUA/pay.lua" "$url")"
+      counts="$(echo "$result" | grep '^COUNTS')"
+      row pay 64 "$(echo "$result" | grep '^RESULT' | sed -E "s/errors=[0-9]+/errors=$(echo "$counts" | sed -E 's/.*other=([0-9]+).*/\1/')/")" \
+        "target ≥ 1,000 /s, p99 ≤ 50 ms; 201s: $(echo "$counts" | sed -E 's/.*created=([0-9]+).*/\1/'), 402s: $(echo "$counts" | sed -E 's/.*refused=([0-9]+).*/\1/'); $(wc -l <"$work/held-measured") holds ready"
+      ;;
+    journey)
+      results="$("$root/bench/Journey/bin/Release/net10.0/Journey" "$url" 512 "$warmup" "$seconds" "$(open_schedules 800)" 2>"$work/journey.log")"
+      while read -r line; do
+        step="$(echo "$line" | sed -E 's/.*step=([a-z]+).*/\1/')"
+        if [ "$step" = journey ]; then
+          row journey 512 "$line" "target ≥ 300 journeys/s (p50/p95/p99: a whole journey, admission included)"
+        else
+          row "  $step" 512 "$line" "target p99 ≤ 50 ms"
+        fi
+      done < <(echo "$results" | grep '^RESULT')
+      [ -s "$work/journey.log" ] && { echo "journey failures (first 5):"; sort "$work/journey.log" | uniq -c | sort -rn | head -5; } >&2
+      ;;
+  esac
+  case "$scenario" in
+    pay|journey) rows+=("$(money_check)") ;;
+  esac
+  case "$scenario" in
+    balance|charge|pay|journey) ;;
     hold-storm)
       target="$(open_schedules 1)"
       schedule_id="${target#*:}"
@@ -162,7 +249,7 @@ for scenario in "${scenarios[@]}"; do
       ;;
     expiry)
       start_server Holds__Duration=00:00:30
-      fresh_for_holds=""
+      fresh_for_holds="" fresh_for_wallet=""
       BENCH_FANS="$(admitted_fans_file 10000)" export BENCH_FANS
       targets="$(open_schedules 450)"
       held=0 offset=0

@@ -1,4 +1,5 @@
--- GET BENCH_PATH as fans taking turns: each thread cycles through its share of the tokens in BENCH_TOKENS.
+-- GET BENCH_PATH as fans taking turns: each thread cycles through its share of the lines of BENCH_TOKENS
+-- ("token" or "token userId"); "{userId}" in the path becomes the fan's id.
 dofile(os.getenv("BENCH_LUA") .. "/report.lua")
 
 local threads = 0
@@ -8,18 +9,21 @@ function setup(thread)
 end
 
 function init(args)
-  tokens = {}
+  fans = {}
   local index = 0
+  local path = os.getenv("BENCH_PATH")
   for line in io.lines(os.getenv("BENCH_TOKENS")) do
-    if index % 2 == id then table.insert(tokens, line) end
+    if index % 2 == id then
+      local token, user = string.match(line, "(%S+) ?(%S*)")
+      table.insert(fans, { token = token, path = string.gsub(path, "{userId}", user) })
+    end
     index = index + 1
   end
-  path = os.getenv("BENCH_PATH")
-  next_token = 1
+  next_fan = 1
 end
 
 function request()
-  local token = tokens[next_token]
-  next_token = next_token % #tokens + 1
-  return wrk.format("GET", path, { ["X-Queue-Token"] = token })
+  local fan = fans[next_fan]
+  next_fan = next_fan % #fans + 1
+  return wrk.format("GET", fan.path, { ["X-Queue-Token"] = fan.token })
 end

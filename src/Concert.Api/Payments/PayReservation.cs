@@ -3,6 +3,7 @@ using Concert.Api.Queue;
 using Concert.Api.Wallet;
 using Concert.Domain.Catalog;
 using Concert.Domain.Payments;
+using Concert.Domain.Queue;
 using Concert.Domain.Reservations;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -60,8 +61,13 @@ public static class PayReservationEndpoint
         return store.DecideAndCommitAsync(async session =>
         {
             var now = clock.GetUtcNow();
-            var (wallet, balance) = await WalletStore.LockForWritingAsync(session, payer, cancellation);
-            var reservation = await session.Events.FetchForWriting<Reservation>(Reservation.StreamKey(reservationId), cancellation);
+            await session.BeginTransactionAsync(cancellation);
+            var batch = session.CreateBatchQuery();
+            var walletRead = batch.LockAndFetchWallet(payer);
+            var reservationRead = batch.Events.FetchForWriting<Reservation>(Reservation.StreamKey(reservationId));
+            var ticketRead = batch.Events.FetchForWriting<QueueTicket>(QueueTicket.StreamKey(payer));
+            await batch.Execute(cancellation);
+            var ((wallet, balance), reservation) = (await walletRead, await reservationRead);
             var seat = reservation.Aggregate is { } held && held.UserId == payer
                 ? await session.Events.FetchForWriting<Seat>(Seat.StreamKey(held.ScheduleId, held.SeatNumber), cancellation)
                 : null;
@@ -77,7 +83,7 @@ public static class PayReservationEndpoint
             reservation.AppendOne(paid.Confirmed);
             seat!.AppendOne(paid.Sold);
             wallet.AppendOne(paid.Debited);
-            await QueueTokens.EndAsync(session, payer, now, cancellation);
+            QueueTokens.End(await ticketRead, now);
             var receipt = new PaymentReceipt(paid.Confirmed.PaymentId, reservationId, payer, amount, now,
                 balance.Apply(paid.Debited).Balance, "CONFIRMED", QueueTokenExpired: true);
             context.Features.Get<IdempotencyClaim>()?.Record(session, context, StatusCodes.Status201Created, receipt);

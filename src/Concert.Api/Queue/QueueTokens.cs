@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using Concert.Api.Infrastructure;
 using Concert.Domain.Queue;
+using JasperFx.Events;
 using Marten;
 
 namespace Concert.Api.Queue;
@@ -20,15 +21,14 @@ public static class QueueTokens
         && decodedLength == RandomBytes;
 
     /// <summary>
-    /// Ends the fan's live token inside the caller's session, so it commits with the caller's other events
+    /// Ends the fan's live token, as an event of the caller's session, so it commits with the caller's other events
     /// (a payment expires its payer's token in the payment's own transaction).
     /// </summary>
-    public static async Task EndAsync(IDocumentSession session, Guid userId, DateTimeOffset now, CancellationToken cancellation)
+    public static void End(IEventStream<QueueTicket> ticket, DateTimeOffset now)
     {
-        var stream = await session.Events.FetchForWriting<QueueTicket>(QueueTicket.StreamKey(userId), cancellation);
-        if (stream.Aggregate is not null && WaitingLine.End(stream.Aggregate, now) is { } ended)
+        if (ticket.Aggregate is not null && WaitingLine.End(ticket.Aggregate, now) is { } ended)
         {
-            stream.AppendOne(ended);
+            ticket.AppendOne(ended);
         }
     }
 

@@ -3,36 +3,48 @@ using Concert.Domain.Wallet;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
+using Marten.Services.BatchQuerying;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace Concert.Api.Wallet;
 
-using Wallet = Concert.Domain.Wallet.Wallet;
-
 /// <summary>How wallets live in Marten: a stream per fan, and its balance as an inline view.</summary>
 public static class WalletStore
 {
     public static void Configure(StoreOptions options) =>
-        options.Projections.Snapshot<Wallet>(SnapshotLifecycle.Inline);
+        options.Projections.Snapshot<FanWallet>(SnapshotLifecycle.Inline);
 
     /// <summary>
     /// Begins the session's transaction, waits for the lock on the fan's wallet and then reads it: every writer of a
     /// wallet (charge, grant, payment) comes through here, so they take turns instead of failing on each other's
-    /// stream versions, and concurrent charges all land. The read is its own statement, so it sees what the
-    /// previous holder of the lock committed.
+    /// stream versions, and concurrent charges all land.
     /// </summary>
-    public static async Task<(IEventStream<Wallet> Stream, Wallet Wallet)> LockForWritingAsync(IDocumentSession session,
+    public static async Task<(IEventStream<FanWallet> Stream, FanWallet Wallet)> LockForWritingAsync(IDocumentSession session,
         Guid userId, CancellationToken cancellation)
     {
         await session.BeginTransactionAsync(cancellation);
-        await Locks.TakeAsync(session, Wallet.StreamKey(userId), cancellation);
-        var stream = await session.Events.FetchForWriting<Wallet>(Wallet.StreamKey(userId), cancellation);
-        return (stream, stream.Aggregate ?? Wallet.Empty(userId));
+        var batch = session.CreateBatchQuery();
+        var wallet = batch.LockAndFetchWallet(userId);
+        await batch.Execute(cancellation);
+        return await wallet;
     }
 
-    public static async Task<Wallet> LoadAsync(IQuerySession session, Guid userId, CancellationToken cancellation) =>
-        await session.LoadAsync<Wallet>(Wallet.StreamKey(userId), cancellation) ?? Wallet.Empty(userId);
+    /// <summary>
+    /// Adds to a batch of a session whose transaction has begun: a statement that waits for the wallet's lock, then
+    /// the wallet's read. The batch is one round trip, and the read, a statement of its own, still sees what the
+    /// lock's previous holder committed.
+    /// </summary>
+    public static async Task<(IEventStream<FanWallet> Stream, FanWallet Wallet)> LockAndFetchWallet(this IBatchedQuery batch,
+        Guid userId)
+    {
+        _ = Locks.Take(batch, FanWallet.StreamKey(userId));
+        var stream = await batch.Events.FetchForWriting<FanWallet>(FanWallet.StreamKey(userId));
+        return (stream, stream.Aggregate ?? FanWallet.Empty(userId));
+    }
+
+    public static async Task<FanWallet> LoadAsync(IQuerySession session, Guid userId, CancellationToken cancellation) =>
+        await session.LoadAsync<FanWallet>(FanWallet.StreamKey(userId), cancellation) ?? FanWallet.Empty(userId);
 }
 
 /// <summary>The Wallet:* settings: the charge policy and the time zone whose calendar months the monthly limit counts.</summary>

@@ -29,7 +29,7 @@ public static class Paying
     /// A payment goes through only for the payer's own reservation, on hold and not lapsed, whose seat it still
     /// holds, for exactly its price, from a wallet that covers it.
     /// </summary>
-    public static PaymentDecision Pay(Reservation? reservation, Seat? seat, Wallet.Wallet wallet, long amount,
+    public static PaymentDecision Pay(Reservation? reservation, Seat? seat, FanWallet wallet, long amount,
         long paymentId, DateTimeOffset now)
     {
         if (reservation is null || reservation.UserId != wallet.UserId) return Refuse(PaymentRefusal.ReservationNotFound);

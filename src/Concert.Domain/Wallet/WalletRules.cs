@@ -13,7 +13,7 @@ public static class WalletRules
     public const long MaxGrant = 1_000_000_000_000;
 
     /// <summary>A charge within the policy, or the policy's first refusal: amount, then the month, then the balance.</summary>
-    public static (WalletCharged? Charged, WalletRefusal? Refusal) Charge(Wallet wallet, long amount, string month,
+    public static (WalletCharged? Charged, WalletRefusal? Refusal) Charge(FanWallet wallet, long amount, string month,
         DateTimeOffset now, ChargePolicy policy)
     {
         if (amount < policy.MinCharge || amount > policy.MaxCharge)
@@ -37,7 +37,7 @@ public static class WalletRules
     }
 
     /// <summary>An operator's credit: any positive amount up to <see cref="MaxGrant"/>, outside the charge policy.</summary>
-    public static (WalletGranted? Granted, WalletRefusal? Refusal) Grant(Wallet wallet, long amount, DateTimeOffset now) =>
+    public static (WalletGranted? Granted, WalletRefusal? Refusal) Grant(FanWallet wallet, long amount, DateTimeOffset now) =>
         amount is < 1 or > MaxGrant
             ? Refused<WalletGranted>("INVALID_AMOUNT", $"amount must be 1 to {MaxGrant}.")
             : (new WalletGranted(wallet.UserId, amount, now), null);

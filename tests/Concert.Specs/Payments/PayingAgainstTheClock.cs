@@ -54,8 +54,8 @@ public sealed class PayingAgainstTheClock(HoldsApp app)
             status.ShouldBeOneOf(201, 404);
             var reservationEvents = await EventsOf(session, Reservation.StreamKey(holds[i].ReservationId));
             var seat = await session.LoadAsync<Seat>(Seat.StreamKey(holds[i].ScheduleId, i + 1));
-            var wallet = await session.LoadAsync<Concert.Domain.Wallet.Wallet>(Concert.Domain.Wallet.Wallet.StreamKey(fans[i].UserId));
-            var debits = (await EventsOf(session, Concert.Domain.Wallet.Wallet.StreamKey(fans[i].UserId))).OfType<WalletDebited>().Count();
+            var wallet = await session.LoadAsync<FanWallet>(FanWallet.StreamKey(fans[i].UserId));
+            var debits = (await EventsOf(session, FanWallet.StreamKey(fans[i].UserId))).OfType<WalletDebited>().Count();
             if (status == 201)
             {
                 reservationEvents.OfType<PaymentConfirmed>().ShouldHaveSingleItem();

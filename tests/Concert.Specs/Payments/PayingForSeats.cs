@@ -7,6 +7,7 @@ using Concert.Api.Reservations;
 using Concert.Domain.Catalog;
 using Concert.Domain.Payments;
 using Concert.Domain.Reservations;
+using Concert.Domain.Wallet;
 using Concert.Specs.Support;
 using Marten;
 
@@ -191,7 +192,7 @@ public sealed class PayingForSeats(ConcertApp app)
         results.Select(r => r.Context.Response.StatusCode).ShouldAllBe(status => status == 201 || status == 402 || status == 401);
         var balance = await Host.Balance(await Host.Readmitted(fan));
         balance.ShouldBe(150_000 - paid * 60_000);
-        var debits = (await Events(Concert.Domain.Wallet.Wallet.StreamKey(fan.UserId))).OfType<Concert.Domain.Wallet.WalletDebited>();
+        var debits = (await Events(FanWallet.StreamKey(fan.UserId))).OfType<WalletDebited>();
         debits.Count().ShouldBe(paid);
     }
 

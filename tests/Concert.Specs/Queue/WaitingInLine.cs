@@ -1,3 +1,4 @@
+using Concert.Domain.Queue;
 using Alba;
 using Concert.Api.Queue;
 using Concert.Specs.Support;
@@ -200,7 +201,8 @@ public sealed class WaitingInLine(QueueApp app) : IAsyncLifetime
 
         await using (var session = Host.Services.GetRequiredService<Marten.IDocumentStore>().LightweightSession())
         {
-            await QueueTokens.EndAsync(session, fan.UserId, app.Clock.GetUtcNow(), CancellationToken.None);
+            QueueTokens.End(await session.Events.FetchForWriting<QueueTicket>(QueueTicket.StreamKey(fan.UserId)),
+                app.Clock.GetUtcNow());
             await session.SaveChangesAsync();
         }
 

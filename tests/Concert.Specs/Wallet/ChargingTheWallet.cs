@@ -222,7 +222,7 @@ public sealed class ChargingTheWallet(ConcertApp app)
     private async Task<long> SumOfWalletEvents(Guid userId)
     {
         await using var session = Host.DocumentStore().QuerySession();
-        var events = await session.Events.FetchStreamAsync(Concert.Domain.Wallet.Wallet.StreamKey(userId));
+        var events = await session.Events.FetchStreamAsync(FanWallet.StreamKey(userId));
         return events.Sum(e => e.Data switch
         {
             WalletCharged charged => charged.Amount,

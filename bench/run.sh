@@ -7,12 +7,13 @@
 #   check       polls of waiting fans, ≥100,000 waiting in line               target ≥ 5,000 req/s, p99 ≤ 20 ms
 #   hold-storm  10,000 admitted fans try random seats of one 50-seat schedule  target ≥ 2,000 attempts/s; exactly 50 holds
 #   holds       holds on distinct seats over many schedules                   target ≥ 1,000 holds/s, p99 ≤ 50 ms
-#               (BENCH_HOLD_CONNECTIONS [32] connections: the rate saturates below 32, so more only queue)
+#               (BENCH_WRITE_CONNECTIONS [32] connections, as charge and pay: the write rates saturate below 32,
+#               so more connections only queue)
 #   expiry      20,000 holds of 30 s; the service restarts after all are due;   target ≥ 1,000 expiries/s
 #               the backlog of expiries drains, each exactly once
 #   balance     gated balance reads by 10,000 admitted fans                   target ≥ 3,000 req/s, p99 ≤ 50 ms
-#   charge      charges of 1,000 by the same fans                             target ≥ 1,500 /s, p99 ≤ 50 ms
-#   pay         payments, each of a fresh hold of its own fan                  target ≥ 1,000 /s, p99 ≤ 50 ms
+#   charge      charges of 1,000 by the same fans (32 connections)            target ≥ 1,500 /s, p99 ≤ 50 ms
+#   pay         payments, each of a fresh hold of its own fan (32 connections) target ≥ 1,000 /s, p99 ≤ 50 ms
 #   journey     512 fans at once, each: issue → checks until admitted →       target ≥ 300 journeys/s, every step p99 ≤ 50 ms
 #               seat map → hold → charge → pay (bench/Journey); each new fan waits for an admission run
 #   The wallet scenarios share a database; after them the bench checks that money is conserved (grants + charges −
@@ -134,6 +135,8 @@ admitted_fans() { # N -> file of N ACTIVE tokens
 }
 
 # The money and seats of the wallet scenarios, checked after them.
+write_connections="${BENCH_WRITE_CONNECTIONS:-32}"
+
 money_check() {
   psql_bench -F' ' -c "
     select coalesce(sum((data->>'Amount')::bigint) filter (where type = 'wallet_granted'), 0),
@@ -182,10 +185,10 @@ for scenario in "${scenarios[@]}"; do
       row balance 64 "$(load with-tokens.lua "/users/{userId}/amount" 64)" "target ≥ 3,000 req/s, p99 ≤ 50 ms"
       ;;
     charge)
-      BENCH_AMOUNT=1000 wrk -t2 -c64 -d"${warmup}s" -s "$BENCH_LUA/charge.lua" "$url" >/dev/null
-      result="$(BENCH_AMOUNT=1000 wrk -t2 -c64 -d"${seconds}s" -s "$BENCH_LUA/charge.lua" "$url")"
+      BENCH_AMOUNT=1000 wrk -t2 -c"$write_connections" -d"${warmup}s" -s "$BENCH_LUA/charge.lua" "$url" >/dev/null
+      result="$(BENCH_AMOUNT=1000 wrk -t2 -c"$write_connections" -d"${seconds}s" -s "$BENCH_LUA/charge.lua" "$url")"
       counts="$(echo "$result" | grep '^COUNTS')"
-      row charge 64 "$(echo "$result" | grep '^RESULT' | sed -E "s/errors=[0-9]+/errors=$(echo "$counts" | sed -E 's/.*other=([0-9]+).*/\1/')/")" \
+      row charge "$write_connections" "$(echo "$result" | grep '^RESULT' | sed -E "s/errors=[0-9]+/errors=$(echo "$counts" | sed -E 's/.*other=([0-9]+).*/\1/')/")" \
         "target ≥ 1,500 /s, p99 ≤ 50 ms; 200s: $(echo "$counts" | sed -E 's/.*created=([0-9]+).*/\1/'), 400s: $(echo "$counts" | sed -E 's/.*refused=([0-9]+).*/\1/')"
       ;;
     pay)
@@ -201,10 +204,10 @@ for scenario in "${scenarios[@]}"; do
       cat "$work/held".* | shuf >"$work/held"
       head -n 4000 "$work/held" >"$work/held-warmup"
       tail -n +4001 "$work/held" >"$work/held-measured"
-      BENCH_FANS="$work/held-warmup" BENCH_ONCE=yes wrk -t2 -c64 -d2s -s "$BENCH_LUA/pay.lua" "$url" >/dev/null
-      result="$(BENCH_FANS="$work/held-measured" wrk -t2 -c64 -d"${seconds}s" -s "$BENCH_LUA/pay.lua" "$url")"
+      BENCH_FANS="$work/held-warmup" BENCH_ONCE=yes wrk -t2 -c"$write_connections" -d2s -s "$BENCH_LUA/pay.lua" "$url" >/dev/null
+      result="$(BENCH_FANS="$work/held-measured" wrk -t2 -c"$write_connections" -d"${seconds}s" -s "$BENCH_LUA/pay.lua" "$url")"
       counts="$(echo "$result" | grep '^COUNTS')"
-      row pay 64 "$(echo "$result" | grep '^RESULT' | sed -E "s/errors=[0-9]+/errors=$(echo "$counts" | sed -E 's/.*other=([0-9]+).*/\1/')/")" \
+      row pay "$write_connections" "$(echo "$result" | grep '^RESULT' | sed -E "s/errors=[0-9]+/errors=$(echo "$counts" | sed -E 's/.*other=([0-9]+).*/\1/')/")" \
         "target ≥ 1,000 /s, p99 ≤ 50 ms; 201s: $(echo "$counts" | sed -E 's/.*created=([0-9]+).*/\1/'), 402s: $(echo "$counts" | sed -E 's/.*refused=([0-9]+).*/\1/'); $(wc -l <"$work/held-measured") holds ready"
       ;;
     journey)
@@ -236,7 +239,7 @@ for scenario in "${scenarios[@]}"; do
         "target ≥ 2,000 attempts/s; 201s: $(echo "$counts" | sed -E 's/.*created=([0-9]+).*/\1/'), 409s: $(echo "$counts" | sed -E 's/.*refused=([0-9]+).*/\1/'); seats held: $held of 50, held twice: $twice"
       ;;
     holds)
-      connections="${BENCH_HOLD_CONNECTIONS:-32}"
+      connections="$write_connections"
       targets="$(open_schedules 1600)"
       BENCH_MODE=distinct BENCH_SCHEDULES=$targets wrk -t2 -c"$connections" -d"${warmup}s" -s "$BENCH_LUA/hold.lua" "$url" >/dev/null
       # The measured run starts past every seat the warm-up could have reached.

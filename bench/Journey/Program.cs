@@ -53,7 +53,7 @@ async Task<bool> JourneyAsync(Random random)
     var active = issued["active"]!.GetValue<bool>();
     while (!active)
     {
-        await Task.Delay(100);
+        await Task.Delay(250);
         active = (await SendAsync("check", HttpMethod.Get, "/waiting/check", token, null, HttpStatusCode.OK))["active"]!.GetValue<bool>();
     }
 

@@ -1,6 +1,7 @@
 using Concert.Api.Catalog;
 using Concert.Api.Queue;
 using Concert.Api.Payments;
+using Concert.Api.Reporting;
 using Concert.Api.Reservations;
 using Concert.Api.Wallet;
 using JasperFx;
@@ -27,7 +28,8 @@ public static class ConcertSetup
         var configuration = builder.Configuration;
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(VenueTime.From(configuration));
+        var venueTime = VenueTime.From(configuration);
+        services.AddSingleton(venueTime);
         services.AddSingleton(configuration.GetSection("Queue").Get<QueueOptions>() ?? new QueueOptions());
         services.AddSingleton(configuration.GetSection("Holds").Get<HoldOptions>() ?? new HoldOptions());
         services.AddSingleton<ReservationIds>();
@@ -65,11 +67,13 @@ public static class ConcertSetup
                 QueueStore.Configure(options);
                 ReservationStore.Configure(options);
                 WalletStore.Configure(options);
+                ReportingStore.Configure(options, venueTime);
                 Sequences.Add(options, PaymentIds.Sequence);
                 options.Schema.For<IdempotencyRecord>().Duplicate(record => record.CreatedAt);
             })
             .UseLightweightSessions()
-            .IntegrateWithWolverine();
+            // The async projections (reports) run on one node at a time, spread by Wolverine across the nodes.
+            .IntegrateWithWolverine(integration => integration.UseWolverineManagedEventSubscriptionDistribution = true);
         if (configuration.GetValue<bool>("Demo:SeedConcert"))
         {
             marten.InitializeWith<DemoConcert>();

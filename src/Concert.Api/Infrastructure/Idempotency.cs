@@ -24,11 +24,13 @@ public sealed record IdempotencyRecord(
     IReadOnlyDictionary<string, string> Headers);
 
 /// <summary>A first execution's key; the endpoint records its outcome through it, in its own transaction.</summary>
-public sealed class IdempotencyClaim(string id, string requestHash, DateTimeOffset createdAt)
+public sealed class IdempotencyClaim(string key, string id, string requestHash, DateTimeOffset createdAt)
 {
+    /// <summary>Stores the outcome, and names the key on every event of the session (support reads it back).</summary>
     public void Record(IDocumentSession session, HttpContext context, int statusCode, object body,
         IReadOnlyDictionary<string, string>? headers = null)
     {
+        session.SetHeader(Idempotency.EventHeader, key);
         var json = JsonSerializer.Serialize(body, body.GetType(),
             context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
         session.Store(new IdempotencyRecord(id, requestHash, createdAt, statusCode, json,
@@ -67,6 +69,9 @@ public static class Idempotency
 {
     public const string KeyHeader = "Idempotency-Key";
     public const string StatusHeader = "X-Idempotency-Status";
+
+    /// <summary>The header of the events a keyed request appended: its Idempotency-Key.</summary>
+    public const string EventHeader = "idempotency-key";
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
     public static IApplicationBuilder UseIdempotencyKeys(this IApplicationBuilder app) =>
@@ -117,7 +122,7 @@ public static class Idempotency
                 }
 
                 context.Response.Headers[StatusHeader] = "CREATED";
-                context.Features.Set(new IdempotencyClaim(id, hash, now));
+                context.Features.Set(new IdempotencyClaim(key, id, hash, now));
                 context.Features.Set(ticket); // the gate needs it too
 
                 // The endpoint has committed before its answer starts: free the key then, so a retry that follows

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using JasperFx;
 using Marten;
 using Marten.Exceptions;
@@ -21,6 +22,7 @@ public static class WriteConflicts
         for (var attempt = 1; ; attempt++)
         {
             await using var session = store.LightweightSession();
+            session.CorrelationId = Activity.Current?.TraceId.ToHexString(); // as Wolverine's own sessions do
             var outcome = await decide(session);
             try
             {

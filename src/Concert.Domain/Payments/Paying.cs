@@ -49,7 +49,7 @@ public static class Paying
 
         return new PaymentDecision.Paid(
             new PaymentConfirmed(paymentId, reservation.ReservationId, wallet.UserId, amount, now),
-            new SeatSold(reservation.ScheduleId, reservation.SeatNumber, reservation.ReservationId, paymentId),
+            new SeatSold(reservation.ScheduleId, reservation.SeatNumber, reservation.ReservationId, paymentId, amount),
             new WalletDebited(wallet.UserId, amount, paymentId, reservation.ReservationId, now));
     }
 

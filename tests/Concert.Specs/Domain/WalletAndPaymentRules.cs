@@ -56,7 +56,7 @@ public sealed class WalletAndPaymentRules
         var paid = Paying.Pay(reservation, seat, wallet, 80_000, paymentId: 9, Now).ShouldBeOfType<PaymentDecision.Paid>();
 
         paid.Confirmed.ShouldBe(new PaymentConfirmed(9, 100, Fan, 80_000, Now));
-        paid.Sold.ShouldBe(new SeatSold(7, 20, 100, 9));
+        paid.Sold.ShouldBe(new SeatSold(7, 20, 100, 9, 80_000));
         wallet.Apply(paid.Debited).Balance.ShouldBe(20_000);
         seat.Apply(paid.Sold).Status.ShouldBe(SeatStatus.Reserved);
         reservation.Apply(paid.Confirmed).Status.ShouldBe(ReservationStatus.Confirmed);
@@ -85,7 +85,7 @@ public sealed class WalletAndPaymentRules
         var paid = reservation.Apply(new PaymentConfirmed(1, 100, Fan, 80_000, Now));
 
         SeatHolding.ExpireReservation(paid, reservation.HoldExpiresAt.AddMinutes(1)).ShouldBeNull();
-        SeatHolding.ReleaseSeat(seat.Apply(new SeatSold(7, 20, 100, 1)), 100).ShouldBeNull();
+        SeatHolding.ReleaseSeat(seat.Apply(new SeatSold(7, 20, 100, 1, 80_000)), 100).ShouldBeNull();
     }
 
     private static PaymentRefusal Refusal(PaymentDecision decision) =>

@@ -1,0 +1,101 @@
+using Concert.Api.Catalog;
+using Concert.Api.Infrastructure;
+using Concert.Api.Wallet;
+using Concert.Domain.Catalog;
+using Concert.Domain.Queue;
+using Concert.Domain.Reservations;
+using Concert.Domain.Wallet;
+using JasperFx.Events;
+using Marten;
+
+namespace Concert.Api.Support;
+
+/// <summary>One recorded event as support staff read it: what, where, when, why (correlation, Idempotency-Key) and its data.</summary>
+public sealed record HistoryEvent(
+    string Type,
+    string Stream,
+    long Version,
+    long Sequence,
+    DateTimeOffset Timestamp,
+    string? CorrelationId,
+    string? IdempotencyKey,
+    object Data);
+
+/// <summary>Every event of what support asked about, oldest first.</summary>
+public sealed record History(string Subject, IReadOnlyList<HistoryEvent> Events);
+
+/// <summary>A schedule's seat map as it stood at an instant, rebuilt from the seats' events.</summary>
+public sealed record SeatMapAt(long ScheduleId, DateTimeOffset At, IReadOnlyList<SeatItem> Seats);
+
+/// <summary>A fan's balance as it stood at an instant, rebuilt from the wallet's events.</summary>
+public sealed record BalanceAt(Guid UserId, DateTimeOffset At, long Balance);
+
+/// <summary>Replays of the event store for support: the HTTP endpoints and the `support` command read through here.</summary>
+public static class SupportReplay
+{
+    public static Task<History> ReservationAsync(IQuerySession session, long reservationId, CancellationToken cancellation) =>
+        StreamAsync(session, $"reservation {reservationId}", Reservation.StreamKey(reservationId), cancellation);
+
+    public static Task<History> SeatAsync(IQuerySession session, long scheduleId, int seatNumber, CancellationToken cancellation) =>
+        StreamAsync(session, $"seat {seatNumber} of schedule {scheduleId}", Seat.StreamKey(scheduleId, seatNumber), cancellation);
+
+    public static Task<History> WalletAsync(IQuerySession session, Guid userId, CancellationToken cancellation) =>
+        StreamAsync(session, $"wallet of {userId}", FanWallet.StreamKey(userId), cancellation);
+
+    /// <summary>
+    /// The events of one queue token (a fan's ticket stream carries all their tokens): the fan is found by the
+    /// token's TokenIssued event, a scan of the issued tokens (support's occasional question, not a hot path).
+    /// </summary>
+    public static async Task<History> TokenAsync(IQuerySession session, string token, CancellationToken cancellation)
+    {
+        var streams = await session.QueryAsync<string>(
+            $"select stream_id from {session.DocumentStore.Options.Events.DatabaseSchemaName}.mt_events where type = 'token_issued' and data ->> 'Token' = ?",
+            cancellation, token);
+        if (streams.Count == 0) return new History($"token {token}", []);
+        var ticket = await StreamAsync(session, $"token {token}", streams[0], cancellation);
+        return ticket with { Events = ticket.Events.Where(e => TokenOf(e.Data) == token).ToList() };
+    }
+
+    public static async Task<SeatMapAt?> SeatMapAsync(IQuerySession session, long scheduleId, DateTimeOffset at,
+        CancellationToken cancellation)
+    {
+        var seats = new List<SeatItem>();
+        for (var number = 1; number <= Venue.SeatCount; number++)
+        {
+            var seat = await session.Events.AggregateStreamAsync<Seat>(Seat.StreamKey(scheduleId, number), timestamp: at,
+                token: cancellation);
+            if (seat is not null) seats.Add(new SeatItem(seat.Number, seat.StatusAt(at), seat.Price));
+        }
+
+        return seats.Count == 0 ? null : new SeatMapAt(scheduleId, at, seats);
+    }
+
+    public static async Task<BalanceAt> BalanceAsync(IQuerySession session, Guid userId, DateTimeOffset at,
+        CancellationToken cancellation)
+    {
+        var wallet = await session.Events.AggregateStreamAsync<FanWallet>(FanWallet.StreamKey(userId), timestamp: at,
+            token: cancellation);
+        return new BalanceAt(userId, at, wallet?.Balance ?? 0);
+    }
+
+    private static async Task<History> StreamAsync(IQuerySession session, string subject, string streamKey,
+        CancellationToken cancellation)
+    {
+        var events = await session.Events.FetchStreamAsync(streamKey, token: cancellation);
+        return new History(subject, events.Select(Describe).ToList());
+    }
+
+    private static HistoryEvent Describe(IEvent e) =>
+        new(e.EventType.Name, e.StreamKey!, e.Version, e.Sequence, e.Timestamp, e.CorrelationId,
+            e.Headers is { } headers && headers.TryGetValue(Idempotency.EventHeader, out var key) ? key?.ToString() : null,
+            e.Data);
+
+    private static string? TokenOf(object data) => data switch
+    {
+        TokenIssued issued => issued.Token,
+        TokenRenewed renewed => renewed.Token,
+        TokenAdmitted admitted => admitted.Token,
+        TokenExpired expired => expired.Token,
+        _ => null,
+    };
+}

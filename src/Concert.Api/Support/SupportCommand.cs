@@ -17,6 +17,7 @@ public sealed class SupportInput : NetCoreInput
     public int SeatFlag { get; set; }
 
     [Description("an instant with Z or an offset (seats, balance): the state as it stood then; default now")]
+    [FlagAlias("at", 't')]
     public string? AtFlag { get; set; }
 }
 

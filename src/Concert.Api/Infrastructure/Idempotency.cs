@@ -99,9 +99,20 @@ public static class Idempotency
                 var routeAndKey = RouteAndKey(context, key);
                 var (ticket, running, earlier) = await locks.TryTakeAsync(token, routeAndKey, store, context.RequestAborted);
                 await using var _ = running;
+                var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+                var hash = await HashBodyAsync(context.Request);
                 if (ticket is null)
                 {
-                    await next(context); // the gate answers 401
+                    // Not the fan's current token: a replay made with a token the fan has since replaced is still
+                    // answered; anything else is the gate's 401.
+                    if (await EarlierOutcomeOfReplacedTokenAsync(store, token, routeAndKey, context.RequestAborted) is { } stored
+                        && IsKept(stored, now))
+                    {
+                        await AnswerFromAsync(stored, hash, context);
+                        return;
+                    }
+
+                    await next(context);
                     return;
                 }
 
@@ -112,10 +123,8 @@ public static class Idempotency
                     return;
                 }
 
-                var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
                 var id = $"{ticket.UserId}{routeAndKey}";
-                var hash = await HashBodyAsync(context.Request);
-                if (earlier is not null && earlier.CreatedAt + Retention > now)
+                if (earlier is not null && IsKept(earlier, now))
                 {
                     await AnswerFromAsync(earlier, hash, context);
                     return;
@@ -130,6 +139,17 @@ public static class Idempotency
                 context.Response.OnStarting(() => running.ReleaseAsync());
                 await next(context);
             }));
+
+    private static bool IsKept(IdempotencyRecord record, DateTimeOffset now) => record.CreatedAt + Retention > now;
+
+    private static async Task<IdempotencyRecord?> EarlierOutcomeOfReplacedTokenAsync(IDocumentStore store, string token,
+        string routeAndKey, CancellationToken cancellation)
+    {
+        await using var session = store.QuerySession();
+        return await IssuedTokens.FanOfAsync(session, token, cancellation) is { } fan
+            ? await session.LoadAsync<IdempotencyRecord>($"{fan}{routeAndKey}", cancellation)
+            : null;
+    }
 
     public static bool IsWellFormed(string key) => key.Length is >= 1 and <= 64 && key.All(c => c is >= ' ' and <= '~');
 

@@ -13,6 +13,7 @@ public static class QueueStore
 
     public static void Configure(StoreOptions options)
     {
+        IssuedTokens.Configure(options);
         options.Projections.Snapshot<QueueTicket>(SnapshotLifecycle.Inline);
         options.Schema.For<QueueTicket>()
             .Duplicate(ticket => ticket.Token, configure: index => index.IsUnique = true)

@@ -1,5 +1,6 @@
 using Concert.Api.Catalog;
 using Concert.Api.Infrastructure;
+using Concert.Api.Queue;
 using Concert.Api.Wallet;
 using Concert.Domain.Catalog;
 using Concert.Domain.Queue;
@@ -42,17 +43,11 @@ public static class SupportReplay
     public static Task<History> WalletAsync(IQuerySession session, Guid userId, CancellationToken cancellation) =>
         StreamAsync(session, $"wallet of {userId}", FanWallet.StreamKey(userId), cancellation);
 
-    /// <summary>
-    /// The events of one queue token (a fan's ticket stream carries all their tokens): the fan is found by the
-    /// token's TokenIssued event, a scan of the issued tokens (support's occasional question, not a hot path).
-    /// </summary>
+    /// <summary>The events of one queue token (a fan's ticket stream carries all their tokens).</summary>
     public static async Task<History> TokenAsync(IQuerySession session, string token, CancellationToken cancellation)
     {
-        var streams = await session.QueryAsync<string>(
-            $"select stream_id from {session.DocumentStore.Options.Events.DatabaseSchemaName}.mt_events where type = 'token_issued' and data ->> 'Token' = ?",
-            cancellation, token);
-        if (streams.Count == 0) return new History($"token {token}", []);
-        var ticket = await StreamAsync(session, $"token {token}", streams[0], cancellation);
+        if (await IssuedTokens.FanOfAsync(session, token, cancellation) is not { } fan) return new History($"token {token}", []);
+        var ticket = await StreamAsync(session, $"token {token}", QueueTicket.StreamKey(fan), cancellation);
         return ticket with { Events = ticket.Events.Where(e => TokenOf(e.Data) == token).ToList() };
     }
 

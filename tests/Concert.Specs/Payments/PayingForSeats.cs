@@ -80,6 +80,24 @@ public sealed class PayingForSeats(ConcertApp app)
     }
 
     [Fact]
+    public async Task a_payment_replayed_with_its_token_after_the_fan_took_a_new_one_still_replays_but_new_requests_get_401()
+    {
+        var concert = await Host.OpenConcertWithNights("2027-05-10T19:00:00");
+        var fan = await RichFan();
+        var held = await HoldAsync(fan, concert, 42);
+        var first = await Host.Pay(fan, held.ReservationId, held.Price, key: "pay-42");
+        var again = await Host.Readmitted(fan);
+        again.Token.ShouldNotBe(fan.Token);
+
+        var replay = await Host.Pay(fan, held.ReservationId, held.Price, key: "pay-42");
+
+        replay.Context.Response.Headers[Idempotency.StatusHeader].ToString().ShouldBe("REPLAYED");
+        (await replay.ReadAsTextAsync()).ShouldBe(await first.ReadAsTextAsync());
+        await (await Host.Charge(fan, 1_000, key: "new-with-old-token", expectedStatus: 401)).ShouldBeProblem(401, "TOKEN_EXPIRED");
+        (await Host.Balance(again)).ShouldBe(1_000_000 - held.Price);
+    }
+
+    [Fact]
     public async Task an_amount_other_than_the_price_gets_400_and_changes_nothing()
     {
         var concert = await Host.OpenConcertWithNights("2027-05-04T19:00:00");

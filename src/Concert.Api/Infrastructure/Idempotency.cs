@@ -103,7 +103,7 @@ public static class Idempotency
                 var hash = await HashBodyAsync(context.Request);
                 if (ticket is null)
                 {
-                    // Not the fan's current token: a replay made with a token the fan has since replaced is still
+                    // Not a fan's current token: a replay made with the token a fan has since replaced is still
                     // answered; anything else is the gate's 401.
                     if (await EarlierOutcomeOfReplacedTokenAsync(store, token, routeAndKey, context.RequestAborted) is { } stored
                         && IsKept(stored, now))
@@ -146,8 +146,8 @@ public static class Idempotency
         string routeAndKey, CancellationToken cancellation)
     {
         await using var session = store.QuerySession();
-        return await IssuedTokens.FanOfAsync(session, token, cancellation) is { } fan
-            ? await session.LoadAsync<IdempotencyRecord>($"{fan}{routeAndKey}", cancellation)
+        return await QueueStore.TicketByPreviousTokenAsync(session, token, cancellation) is { } ticket
+            ? await session.LoadAsync<IdempotencyRecord>($"{ticket.UserId}{routeAndKey}", cancellation)
             : null;
     }
 

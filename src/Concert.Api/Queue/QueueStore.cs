@@ -13,7 +13,6 @@ public static class QueueStore
 
     public static void Configure(StoreOptions options)
     {
-        IssuedTokens.Configure(options);
         options.Projections.Snapshot<QueueTicket>(SnapshotLifecycle.Inline);
         options.Schema.For<QueueTicket>()
             .Duplicate(ticket => ticket.Token, configure: index => index.IsUnique = true)
@@ -21,7 +20,9 @@ public static class QueueStore
             .Duplicate(ticket => ticket.Seq, configure: index => index.IncludeColumns = ["status", "lapses_at"])
             .Duplicate(ticket => ticket.Status)
             .Duplicate(ticket => ticket.LapsesAt)
-            .Duplicate(ticket => ticket.AdmittedAt);
+            .Duplicate(ticket => ticket.AdmittedAt)
+            // Only re-issued tickets carry one, so fresh issues pay nothing for this index.
+            .Duplicate(ticket => ticket.PreviousToken, configure: index => index.Predicate = "previous_token is not null");
 
         options.Projections.Snapshot<QueueControl>(SnapshotLifecycle.Inline);
         options.Schema.For<LineSnapshot>();
@@ -80,6 +81,11 @@ public static class QueueStore
 
     public static Task<QueueTicket?> TicketByTokenAsync(IQuerySession session, string token, CancellationToken cancellation) =>
         session.QueryAsync(new TicketByToken { Token = token }, cancellation);
+
+    /// <summary>The ticket whose previous token this is: the fan has been issued a new one since.</summary>
+    public static Task<QueueTicket?> TicketByPreviousTokenAsync(IQuerySession session, string token,
+        CancellationToken cancellation) =>
+        session.Query<QueueTicket>().Where(ticket => ticket.PreviousToken == token).FirstOrDefaultAsync(cancellation);
 
     /// <summary>
     /// A check's one round trip: the ticket of a token and the live waiters ahead of it within its bucket of the line.

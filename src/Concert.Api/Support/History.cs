@@ -43,12 +43,21 @@ public static class SupportReplay
     public static Task<History> WalletAsync(IQuerySession session, Guid userId, CancellationToken cancellation) =>
         StreamAsync(session, $"wallet of {userId}", FanWallet.StreamKey(userId), cancellation);
 
-    /// <summary>The events of one queue token (a fan's ticket stream carries all their tokens).</summary>
+    /// <summary>
+    /// The events of one queue token (a fan's ticket stream carries all their tokens). The fan is found by the
+    /// ticket's current or previous token, else by a scan of the TokenIssued events (support's occasional question
+    /// about an old token, not a hot path).
+    /// </summary>
     public static async Task<History> TokenAsync(IQuerySession session, string token, CancellationToken cancellation)
     {
-        if (await IssuedTokens.FanOfAsync(session, token, cancellation) is not { } fan) return new History($"token {token}", []);
-        var ticket = await StreamAsync(session, $"token {token}", QueueTicket.StreamKey(fan), cancellation);
-        return ticket with { Events = ticket.Events.Where(e => TokenOf(e.Data) == token).ToList() };
+        var ticket = await QueueStore.TicketByTokenAsync(session, token, cancellation)
+                     ?? await QueueStore.TicketByPreviousTokenAsync(session, token, cancellation);
+        var streamKey = ticket?.Id ?? (await session.QueryAsync<string>(
+            $"select stream_id from {session.DocumentStore.Options.Events.DatabaseSchemaName}.mt_events where type = 'token_issued' and data ->> 'Token' = ? limit 1",
+            cancellation, token)).FirstOrDefault();
+        if (streamKey is null) return new History($"token {token}", []);
+        var history = await StreamAsync(session, $"token {token}", streamKey, cancellation);
+        return history with { Events = history.Events.Where(e => TokenOf(e.Data) == token).ToList() };
     }
 
     public static async Task<SeatMapAt?> SeatMapAsync(IQuerySession session, long scheduleId, DateTimeOffset at,

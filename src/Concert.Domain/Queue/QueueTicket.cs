@@ -11,6 +11,7 @@ public enum TicketStatus
 /// A fan's place in the waiting line, one stream per fan. Status is what was recorded; whether the token is
 /// still live also depends on the clock (<see cref="LapsesAt"/>), so reads ask <see cref="StatusAt"/>.
 /// </summary>
+/// <param name="PreviousToken">The fan's token before this one, if any.</param>
 public sealed record QueueTicket(
     string Id,
     Guid UserId,
@@ -19,7 +20,8 @@ public sealed record QueueTicket(
     TicketStatus Status,
     DateTimeOffset IssuedAt,
     DateTimeOffset? AdmittedAt,
-    DateTimeOffset LapsesAt)
+    DateTimeOffset LapsesAt,
+    string? PreviousToken = null)
 {
     public static string StreamKey(Guid userId) => $"queue-{userId}";
 
@@ -27,7 +29,8 @@ public sealed record QueueTicket(
         new(StreamKey(issued.UserId), issued.UserId, issued.Token, issued.Seq, TicketStatus.Waiting, issued.IssuedAt,
             AdmittedAt: null, issued.LapsesAt);
 
-    public QueueTicket Apply(TokenIssued issued) => Create(issued);
+    /// <summary>A new token for a fan whose last one expired; the last one is remembered, for replays made with it.</summary>
+    public QueueTicket Apply(TokenIssued issued) => Create(issued) with { PreviousToken = Token };
 
     // A fan's stream outlives their tokens: an event about an earlier token never changes the current one.
     public QueueTicket Apply(TokenRenewed renewed) =>

@@ -18,9 +18,9 @@ public sealed class ReportingSales(HoldsApp app)
         var (payer, lapser, holder) = (await Host.NewAdmittedFan(), await Host.NewAdmittedFan(), await Host.NewAdmittedFan());
         await Host.Charge(payer, 110_000);
         var paid = await (await Host.Hold(payer, concert, 1, expectedStatus: 201)).Read<ReservationView>();
-        await Host.Hold(lapser, concert, 31, expectedStatus: 201);
+        var lapsed = await (await Host.Hold(lapser, concert, 31, expectedStatus: 201)).Read<ReservationView>();
         await Host.Pay(payer, paid.ReservationId, 110_000);
-        await Task.Delay(HoldsApp.HoldDuration + TimeSpan.FromSeconds(1.5)); // the lapsed hold's expiry is recorded
+        await Host.ExpiryRecorded(lapsed.ReservationId);
         await Host.Hold(holder, concert, 11, expectedStatus: 201);
 
         await Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));

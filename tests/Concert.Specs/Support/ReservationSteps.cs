@@ -2,6 +2,8 @@ using Alba;
 using Concert.Api.Catalog;
 using Concert.Api.Infrastructure;
 using Concert.Api.Queue;
+using Concert.Domain.Reservations;
+using Marten;
 
 namespace Concert.Specs.Support;
 
@@ -39,6 +41,20 @@ public static class ReservationSteps
             if (expectedStatus is { } status) s.StatusCodeShouldBe(status);
             else s.IgnoreStatusCode();
         });
+
+    /// <summary>Waits (20 s at most) until the expiry job has recorded the lapse of a hold.</summary>
+    public static async Task ExpiryRecorded(this IAlbaHost host, long reservationId)
+    {
+        for (var waited = TimeSpan.Zero; waited < TimeSpan.FromSeconds(20); waited += TimeSpan.FromMilliseconds(100))
+        {
+            await using var session = host.DocumentStore().QuerySession();
+            var reservation = await session.LoadAsync<Reservation>(Reservation.StreamKey(reservationId));
+            if (reservation?.Status == ReservationStatus.Expired) return;
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"the lapse of reservation {reservationId} was never recorded");
+    }
 
     public static Task<IScenarioResult> GetReservation(this IAlbaHost host, Fan fan, string reservationId, int expectedStatus) =>
         host.Scenario(s =>

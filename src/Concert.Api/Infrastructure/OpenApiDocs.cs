@@ -53,6 +53,11 @@ public static class OpenApiDocs
             }
 
             operation.Responses ??= new OpenApiResponses();
+            if (operation.Responses.ContainsKey("201"))
+            {
+                operation.Responses.Remove("200"); // the framework's guess for an endpoint that answers IResult
+            }
+
             foreach (var byStatus in problems.DistinctBy(p => (p.Status, p.Code)).GroupBy(p => p.Status))
             {
                 var media = new OpenApiMediaType { Examples = new Dictionary<string, IOpenApiExample>() };

@@ -43,6 +43,7 @@ public static class PayReservationEndpoint
     /// is then 404), which is why this endpoint commits itself instead of returning its events.
     /// </remarks>
     [WolverinePost("/payments")]
+    [ProducesResponseType<PaymentReceipt>(StatusCodes.Status201Created)]
     [Tags("Payments")]
     [Idempotent]
     [EndpointSummary("Pay a held seat from the wallet: in one transaction the reservation is CONFIRMED, the seat RESERVED, the wallet debited and the payer's queue token ended.")]

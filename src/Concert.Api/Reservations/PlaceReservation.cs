@@ -36,6 +36,7 @@ public static class PlaceReservationEndpoint
     }
 
     [WolverinePost("/reservations")]
+    [ProducesResponseType<ReservationView>(StatusCodes.Status201Created)]
     [Tags("Reservations")]
     [Idempotent]
     [EndpointSummary("Hold a seat for 5 minutes (Holds:Duration); exactly one fan wins a seat, however many try at once.")]

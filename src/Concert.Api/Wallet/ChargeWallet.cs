@@ -14,6 +14,7 @@ public static class ChargeWalletEndpoint
     public static ProblemDetails Validate(string userId, AmountRequest? request) => AmountRequest.Validate(userId, request);
 
     [WolverinePatch("/users/{userId}/charge")]
+    [ProducesResponseType<ChargeReceipt>(StatusCodes.Status200OK)]
     [Tags("Wallet")]
     [Idempotent]
     [EndpointSummary("Top up the fan's wallet, within Wallet:MinCharge/MaxCharge, the monthly limit and the maximum balance.")]

@@ -11,6 +11,7 @@ public static class GrantMoneyEndpoint
     public static ProblemDetails Validate(string userId, AmountRequest? request) => AmountRequest.Validate(userId, request);
 
     [WolverinePatch("/admin/users/{userId}/grant")]
+    [ProducesResponseType<BalanceView>(StatusCodes.Status200OK)]
     [Tags("Admin")]
     [EndpointSummary("An operator's credit to a fan's wallet (e.g. a starting 50,000), outside the charge policy.")]
     [ProblemResponse(400, "INVALID_AMOUNT", "amount must be 1 to 1000000000000.")]

@@ -14,7 +14,7 @@
 #   balance     gated balance reads by 10,000 admitted fans                   target ≥ 3,000 req/s, p99 ≤ 50 ms
 #   charge      charges of 1,000 by the same fans (32 connections)            target ≥ 1,500 /s, p99 ≤ 50 ms
 #   pay         payments, each of a fresh hold of its own fan (32 connections) target ≥ 1,000 /s, p99 ≤ 50 ms
-#   journey     512 fans at once, each: issue → checks until admitted →       target ≥ 300 journeys/s, every step p99 ≤ 50 ms
+#   journey     BENCH_JOURNEY_FANS [512] fans at once, each: issue → checks →  target ≥ 300 journeys/s, every step p99 ≤ 50 ms
 #               seat map → hold → charge → pay (bench/Journey); each new fan waits for an admission run
 #   The wallet scenarios share a database; after them the bench checks that money is conserved (grants + charges −
 #   payments = the sum of the balances, from the events) and that no seat was sold twice.
@@ -136,6 +136,7 @@ admitted_fans() { # N -> file of N ACTIVE tokens
 
 # The money and seats of the wallet scenarios, checked after them.
 write_connections="${BENCH_WRITE_CONNECTIONS:-32}"
+journey_fans="${BENCH_JOURNEY_FANS:-512}"
 
 money_check() {
   psql_bench -F' ' -c "
@@ -211,13 +212,13 @@ for scenario in "${scenarios[@]}"; do
         "target ≥ 1,000 /s, p99 ≤ 50 ms; 201s: $(echo "$counts" | sed -E 's/.*created=([0-9]+).*/\1/'), 402s: $(echo "$counts" | sed -E 's/.*refused=([0-9]+).*/\1/'); $(wc -l <"$work/held-measured") holds ready"
       ;;
     journey)
-      results="$("$root/bench/Journey/bin/Release/net10.0/Journey" "$url" 512 "$warmup" "$seconds" "$(open_schedules 800)" 2>"$work/journey.log")"
+      results="$("$root/bench/Journey/bin/Release/net10.0/Journey" "$url" "$journey_fans" "$warmup" "$seconds" "$(open_schedules 800)" 2>"$work/journey.log")"
       while read -r line; do
         step="$(echo "$line" | sed -E 's/.*step=([a-z]+).*/\1/')"
         if [ "$step" = journey ]; then
-          row journey 512 "$line" "target ≥ 300 journeys/s (p50/p95/p99: a whole journey, admission included)"
+          row journey "$journey_fans" "$line" "target ≥ 300 journeys/s (p50/p95/p99: a whole journey, admission included)"
         else
-          row "  $step" 512 "$line" "target p99 ≤ 50 ms"
+          row "  $step" "$journey_fans" "$line" "target p99 ≤ 50 ms"
         fi
       done < <(echo "$results" | grep '^RESULT')
       [ -s "$work/journey.log" ] && { echo "journey failures (first 5):"; sort "$work/journey.log" | uniq -c | sort -rn | head -5; } >&2

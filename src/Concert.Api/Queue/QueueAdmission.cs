@@ -84,11 +84,9 @@ public sealed class QueueAdmission(IDocumentStore store, LineView lineView, Time
         CancellationToken cancellation)
     {
         var leftTheLine = new List<long>();
-        var lapsed = await session.Query<QueueTicket>()
-            .Where(t => t.Status != TicketStatus.Expired && t.LapsesAt <= now)
-            .OrderBy(t => t.LapsesAt)
-            .Take(MostExpiriesPerRun)
-            .ToListAsync(cancellation);
+        var lapsed = await session.QueryAsync<QueueTicket>(
+            $"where d.{QueueStore.LiveTicket} and d.lapses_at <= ? order by d.lapses_at limit ?", cancellation,
+            now, MostExpiriesPerRun);
         foreach (var ticket in lapsed)
         {
             if (await AppendAsync(session, ticket, current => WaitingLine.ExpireLapsed(current, now), cancellation)

@@ -223,9 +223,10 @@ public sealed class IdempotencyLocks(string connectionString) : IAsyncDisposable
     private readonly NpgsqlDataSource _connections = NpgsqlDataSource.Create(connectionString);
 
     /// <summary>
-    /// One round trip for a keyed request: the ticket of its queue token, the lock on the fan's key, and the key's
-    /// stored outcome. The lock is only ever free after the previous holder committed, so the read in the same
-    /// statement sees any outcome a first execution stored.
+    /// One round trip for a keyed request: the ticket of its queue token and the lock on the fan's key, then the
+    /// key's stored outcome. The lock is only ever free after the previous holder committed; the outcome is read by a
+    /// second statement of the batch, whose snapshot is taken after the lock was, so it sees any outcome the previous
+    /// holder stored (read in the lock's own statement, it could miss one committed while that statement started).
     /// </summary>
     /// <param name="routeAndKey">What follows the fan's id in the record id: "|METHOD route|key".</param>
     /// <returns>
@@ -237,16 +238,21 @@ public sealed class IdempotencyLocks(string connectionString) : IAsyncDisposable
     {
         var schema = store.Options.DatabaseSchemaName;
         var connection = await _connections.OpenConnectionAsync(cancellation);
-        await using var take = new NpgsqlCommand(
-            $"""
-             select t.data,
-                    pg_try_advisory_lock(hashtextextended(t.data ->> 'UserId' || $2, 0)),
-                    (select r.data from {schema}.mt_doc_idempotencyrecord r where r.id = t.data ->> 'UserId' || $2)
-             from {schema}.mt_doc_queueticket t where t.token = $1
-             """,
-            connection)
+        await using var take = new NpgsqlBatch(connection)
         {
-            Parameters = { new NpgsqlParameter { Value = token }, new NpgsqlParameter { Value = routeAndKey } },
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(
+                    $"select t.data, pg_try_advisory_lock(hashtextextended(t.data ->> 'UserId' || $2, 0)) from {schema}.mt_doc_queueticket t where t.token = $1")
+                {
+                    Parameters = { new NpgsqlParameter { Value = token }, new NpgsqlParameter { Value = routeAndKey } },
+                },
+                new NpgsqlBatchCommand(
+                    $"select r.data from {schema}.mt_doc_idempotencyrecord r where r.id = (select t.data ->> 'UserId' from {schema}.mt_doc_queueticket t where t.token = $1) || $2")
+                {
+                    Parameters = { new NpgsqlParameter { Value = token }, new NpgsqlParameter { Value = routeAndKey } },
+                },
+            },
         };
         var serializer = store.Options.Serializer();
         await using (var reader = await take.ExecuteReaderAsync(cancellation))
@@ -256,12 +262,14 @@ public sealed class IdempotencyLocks(string connectionString) : IAsyncDisposable
                 var ticket = serializer.FromJson<QueueTicket>(reader, 0);
                 if (reader.GetBoolean(1))
                 {
-                    var stored = await reader.IsDBNullAsync(2, cancellation)
-                        ? null
-                        : serializer.FromJson<IdempotencyRecord>(reader, 2);
+                    await reader.NextResultAsync(cancellation);
+                    var stored = await reader.ReadAsync(cancellation)
+                        ? serializer.FromJson<IdempotencyRecord>(reader, 0)
+                        : null;
                     return (ticket, new HeldKey(connection), stored);
                 }
 
+                await reader.DisposeAsync();
                 await connection.DisposeAsync();
                 return (ticket, null, null);
             }

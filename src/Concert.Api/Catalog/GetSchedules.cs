@@ -55,7 +55,7 @@ public static class GetSchedulesEndpoint
         var items = listed.Skip(pageNumber * pageSize).Take(pageSize).ToList();
         return TypedResults.Ok(new SchedulePage(items, pageNumber, pageSize, listed.Count));
 
-        ProblemHttpResult NotFound() => TypedResults.Problem(Problems.Create(StatusCodes.Status404NotFound,
-            "CONCERT_NOT_FOUND", $"Concert {concertId} does not exist or has no schedule to list."));
+        ProblemHttpResult NotFound() =>
+            Problems.NotFound("CONCERT_NOT_FOUND", $"Concert {concertId} does not exist or has no schedule to list.");
     }
 }

@@ -24,8 +24,8 @@ public static class GetSeatMapEndpoint
         var seats = (await session.QueryAsync(new SeatsOfSchedule { ScheduleId = scheduleId }, cancellation)).ToList();
         if (seats.Count == 0 || seats[0].ConcertId != concertId)
         {
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status404NotFound, "SCHEDULE_NOT_FOUND",
-                $"Schedule {scheduleId} of concert {concertId} does not exist."));
+            return Problems.NotFound("SCHEDULE_NOT_FOUND",
+                $"Schedule {scheduleId} of concert {concertId} does not exist.");
         }
 
         var now = clock.GetUtcNow();

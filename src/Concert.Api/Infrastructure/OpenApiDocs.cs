@@ -52,6 +52,13 @@ public static class OpenApiDocs
                 AddHeader(operation, QueueGate.TokenHeader, "An ACTIVE queue token (POST /waiting/issue, then GET /waiting/check).");
             }
 
+            if (metadata.OfType<IdempotentAttribute>().Any())
+            {
+                problems.Add(new ProblemResponseAttribute(400, "IDEMPOTENCY_KEY_REQUIRED", "An Idempotency-Key header of 1 to 64 printable ASCII characters is required."));
+                problems.Add(new ProblemResponseAttribute(409, "IDEMPOTENCY_KEY_IN_FLIGHT", "A request with this Idempotency-Key is still being processed."));
+                problems.Add(new ProblemResponseAttribute(422, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with another request body."));
+            }
+
             operation.Responses ??= new OpenApiResponses();
             if (operation.Responses.ContainsKey("201"))
             {

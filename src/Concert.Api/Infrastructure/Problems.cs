@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -30,6 +31,9 @@ public static partial class Problems
     public static IResult Result(int status, string code, string message,
         IReadOnlyDictionary<string, string>? errors = null) =>
         TypedResults.Problem(Create(status, code, message, errors));
+
+    public static ProblemHttpResult NotFound(string code, string message) =>
+        TypedResults.Problem(Create(StatusCodes.Status404NotFound, code, message));
 
     public static ProblemDetails InvalidRequest(IReadOnlyDictionary<string, string> errors) =>
         Create(StatusCodes.Status400BadRequest, "INVALID_REQUEST", "The request is not valid.", errors);

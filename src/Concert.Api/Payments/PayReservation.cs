@@ -48,12 +48,9 @@ public static class PayReservationEndpoint
     [Idempotent]
     [EndpointSummary("Pay a held seat from the wallet: in one transaction the reservation is CONFIRMED, the seat RESERVED, the wallet debited and the payer's queue token ended.")]
     [ProblemResponse(400, "AMOUNT_MISMATCH", "amount must be the reservation's price, 80000.")]
-    [ProblemResponse(400, "IDEMPOTENCY_KEY_REQUIRED", "An Idempotency-Key header of 1 to 64 printable ASCII characters is required.")]
     [ProblemResponse(402, "INSUFFICIENT_BALANCE", "The balance does not cover 80000.")]
     [ProblemResponse(404, "RESERVATION_NOT_FOUND", "No such reservation on hold for this fan.")]
     [ProblemResponse(409, "ALREADY_CONFIRMED", "The reservation is already paid.")]
-    [ProblemResponse(409, "IDEMPOTENCY_KEY_IN_FLIGHT", "A request with this Idempotency-Key is still being processed.")]
-    [ProblemResponse(422, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with another request body.")]
     public static Task<IResult> Post(PaymentRequest request, HttpContext context, IDocumentStore store, PaymentIds ids,
         TimeProvider clock, CancellationToken cancellation)
     {

@@ -33,8 +33,8 @@ public static class ReportEndpoints
         await using var session = store.QuerySession();
         var sales = await session.LoadAsync<ScheduleSales>(scheduleId, cancellation);
         return sales is null
-            ? TypedResults.Problem(Problems.Create(StatusCodes.Status404NotFound, "SCHEDULE_NOT_FOUND",
-                $"Schedule {scheduleId} has no sales report."))
+            ? Problems.NotFound("SCHEDULE_NOT_FOUND",
+                $"Schedule {scheduleId} has no sales report.")
             : TypedResults.Ok(sales);
     }
 
@@ -50,8 +50,8 @@ public static class ReportEndpoints
             .OrderBy(sales => sales.Id).ToListAsync(cancellation);
         if (schedules.Count == 0)
         {
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status404NotFound, "CONCERT_NOT_FOUND",
-                $"Concert {concertId} has no sales report."));
+            return Problems.NotFound("CONCERT_NOT_FOUND",
+                $"Concert {concertId} has no sales report.");
         }
 
         var totals = new ScheduleSales(0, concertId, schedules.Sum(s => s.Seats), schedules.Sum(s => s.Holds),

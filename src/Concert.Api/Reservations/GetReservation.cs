@@ -20,8 +20,8 @@ public static class GetReservationEndpoint
         var reservation = await session.LoadAsync<Reservation>(Reservation.StreamKey(reservationId), cancellation);
         if (reservation is null || reservation.UserId != context.Features.Get<AdmittedFan>()!.UserId)
         {
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status404NotFound, "RESERVATION_NOT_FOUND",
-                $"Reservation {reservationId} does not exist."));
+            return Problems.NotFound("RESERVATION_NOT_FOUND",
+                $"Reservation {reservationId} does not exist.");
         }
 
         return TypedResults.Ok(ReservationView.Of(reservation, clock.GetUtcNow()));

@@ -42,11 +42,8 @@ public static class PlaceReservationEndpoint
     [EndpointSummary("Hold a seat for 5 minutes (Holds:Duration); exactly one fan wins a seat, however many try at once.")]
     [ProblemResponse(400, "INVALID_SEAT", "seatNumber must be 1 to 50.")]
     [ProblemResponse(400, "INVALID_USER", "userId must be a UUID other than the nil UUID.")]
-    [ProblemResponse(400, "IDEMPOTENCY_KEY_REQUIRED", "An Idempotency-Key header of 1 to 64 printable ASCII characters is required.")]
     [ProblemResponse(404, "SCHEDULE_NOT_FOUND", "No such schedule for this concert.")]
     [ProblemResponse(409, "SEAT_ALREADY_TAKEN", "The seat is held or sold.")]
-    [ProblemResponse(409, "IDEMPOTENCY_KEY_IN_FLIGHT", "A request with this Idempotency-Key is still being processed.")]
-    [ProblemResponse(422, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with another request body.")]
     public static async Task<(IResult, OutgoingMessages)> Post(PlaceReservationRequest request, HttpContext context,
         IDocumentSession session, ReservationIds ids, TimeProvider clock, HoldOptions holds,
         CancellationToken cancellation)

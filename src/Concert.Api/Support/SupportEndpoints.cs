@@ -52,7 +52,7 @@ public static class SupportEndpoints
     public static async Task<Results<Ok<History>, ProblemHttpResult>> Token(string token, IDocumentStore store,
         CancellationToken cancellation)
     {
-        if (!QueueTokens.IsWellFormed(token)) return NotFound("TOKEN_NOT_FOUND", "No such token was ever issued.");
+        if (!QueueTokens.IsWellFormed(token)) return Problems.NotFound("TOKEN_NOT_FOUND", "No such token was ever issued.");
         await using var session = store.QuerySession();
         return Found(await SupportReplay.TokenAsync(session, token, cancellation), "TOKEN_NOT_FOUND");
     }
@@ -69,7 +69,7 @@ public static class SupportEndpoints
         await using var session = store.QuerySession();
         return await SupportReplay.SeatMapAsync(session, scheduleId, instant, cancellation) is { } map
             ? TypedResults.Ok(map)
-            : NotFound("SCHEDULE_NOT_FOUND", $"Schedule {scheduleId} had no seats at {at ?? "this instant"}.");
+            : Problems.NotFound("SCHEDULE_NOT_FOUND", $"Schedule {scheduleId} had no seats at {at ?? "this instant"}.");
     }
 
     [WolverineGet("/admin/support/users/{userId}/balance")]
@@ -96,10 +96,7 @@ public static class SupportEndpoints
     }
 
     private static Results<Ok<History>, ProblemHttpResult> Found(History history, string code) =>
-        history.Events.Count > 0 ? TypedResults.Ok(history) : NotFound(code, $"No events for {history.Subject}.");
-
-    private static ProblemHttpResult NotFound(string code, string message) =>
-        TypedResults.Problem(Problems.Create(StatusCodes.Status404NotFound, code, message));
+        history.Events.Count > 0 ? TypedResults.Ok(history) : Problems.NotFound(code, $"No events for {history.Subject}.");
 
     private static ProblemHttpResult InvalidInstant() =>
         TypedResults.Problem(Problems.InvalidRequest(new Dictionary<string, string>

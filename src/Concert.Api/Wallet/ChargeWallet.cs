@@ -22,10 +22,6 @@ public static class ChargeWalletEndpoint
     [ProblemResponse(400, "MONTHLY_LIMIT_EXCEEDED", "Charges of 2026-11 would pass the monthly limit of 3000000.")]
     [ProblemResponse(400, "BALANCE_LIMIT_EXCEEDED", "The balance would pass the limit of 10000000.")]
     [ProblemResponse(400, "INVALID_USER", "userId must be a UUID other than the nil UUID.")]
-    [ProblemResponse(400, "IDEMPOTENCY_KEY_REQUIRED", "An Idempotency-Key header of 1 to 64 printable ASCII characters is required.")]
-    [ProblemResponse(403, "TOKEN_USER_MISMATCH", "The queue token belongs to another user.")]
-    [ProblemResponse(409, "IDEMPOTENCY_KEY_IN_FLIGHT", "A request with this Idempotency-Key is still being processed.")]
-    [ProblemResponse(422, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with another request body.")]
     public static async Task<IResult> Patch(string userId, AmountRequest request, HttpContext context,
         IDocumentSession session, WalletOptions options, TimeProvider clock, CancellationToken cancellation)
     {

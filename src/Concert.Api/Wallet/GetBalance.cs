@@ -11,7 +11,6 @@ public static class GetBalanceEndpoint
     [Tags("Wallet")]
     [EndpointSummary("The fan's balance in KRW; 0 for a fan never seen before. The token's own fan only.")]
     [ProblemResponse(400, "INVALID_USER", "userId must be a UUID other than the nil UUID.")]
-    [ProblemResponse(403, "TOKEN_USER_MISMATCH", "The queue token belongs to another user.")]
     public static async Task<Results<Ok<BalanceView>, ProblemHttpResult>> Get(string userId, IDocumentStore store,
         CancellationToken cancellation)
     {

@@ -56,11 +56,16 @@ public sealed class WalletOptions
     public long MaxBalance { get; set; } = 10_000_000;
     public string TimeZone { get; set; } = "Asia/Seoul";
 
+    private TimeZoneInfo? _zone;
+
     public ChargePolicy Policy => new(MinCharge, MaxCharge, MonthlyLimit, MaxBalance);
 
     /// <summary>The calendar month of an instant in <see cref="TimeZone"/>, as "yyyy-MM".</summary>
-    public string MonthOf(DateTimeOffset instant) =>
-        TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById(TimeZone)).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+    public string MonthOf(DateTimeOffset instant)
+    {
+        _zone ??= TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+        return TimeZoneInfo.ConvertTime(instant, _zone).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
 
 /// <summary>A fan's balance: the body of GET /users/{userId}/amount and of an operator's grant.</summary>

@@ -57,10 +57,10 @@ public sealed class PayingAgainstTheClock(HoldsApp app)
         {
             var status = payments[i].Context.Response.StatusCode;
             status.ShouldBeOneOf(201, 404);
-            var reservationEvents = await EventsOf(session, Reservation.StreamKey(holds[i].ReservationId));
+            var reservationEvents = await Host.EventsOf(Reservation.StreamKey(holds[i].ReservationId));
             var seat = await session.LoadAsync<Seat>(Seat.StreamKey(holds[i].ScheduleId, i + 1));
             var wallet = await session.LoadAsync<FanWallet>(FanWallet.StreamKey(fans[i].UserId));
-            var debits = (await EventsOf(session, FanWallet.StreamKey(fans[i].UserId))).OfType<WalletDebited>().Count();
+            var debits = (await Host.EventsOf(FanWallet.StreamKey(fans[i].UserId))).OfType<WalletDebited>().Count();
             if (status == 201)
             {
                 reservationEvents.OfType<PaymentConfirmed>().ShouldHaveSingleItem();
@@ -79,7 +79,4 @@ public sealed class PayingAgainstTheClock(HoldsApp app)
 
         payments.Count(p => p.Context.Response.StatusCode == 201).ShouldBeGreaterThan(0);
     }
-
-    private static async Task<IReadOnlyList<object>> EventsOf(IQuerySession session, string streamKey) =>
-        (await session.Events.FetchStreamAsync(streamKey)).Select(e => e.Data).ToList();
 }

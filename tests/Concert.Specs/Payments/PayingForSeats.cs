@@ -190,7 +190,7 @@ public sealed class PayingForSeats(ConcertApp app)
         statuses.ShouldAllBe(status => status == 201 || status == 409 || status == 401);
         var again = await Host.Readmitted(fan);
         (await Host.Balance(again)).ShouldBe(1_000_000 - held.Price);
-        (await Events(Reservation.StreamKey(held.ReservationId))).OfType<PaymentConfirmed>().ShouldHaveSingleItem();
+        (await Host.EventsOf(Reservation.StreamKey(held.ReservationId))).OfType<PaymentConfirmed>().ShouldHaveSingleItem();
     }
 
     [Fact]
@@ -210,7 +210,7 @@ public sealed class PayingForSeats(ConcertApp app)
         results.Select(r => r.Context.Response.StatusCode).ShouldAllBe(status => status == 201 || status == 402 || status == 401);
         var balance = await Host.Balance(await Host.Readmitted(fan));
         balance.ShouldBe(150_000 - paid * 60_000);
-        var debits = (await Events(FanWallet.StreamKey(fan.UserId))).OfType<WalletDebited>();
+        var debits = (await Host.EventsOf(FanWallet.StreamKey(fan.UserId))).OfType<WalletDebited>();
         debits.Count().ShouldBe(paid);
     }
 
@@ -223,10 +223,4 @@ public sealed class PayingForSeats(ConcertApp app)
 
     private async Task<ReservationView> HoldAsync(Fan fan, ConcertCreatedResponse concert, int seat) =>
         await (await Host.Hold(fan, concert, seat, expectedStatus: 201)).Read<ReservationView>();
-
-    private async Task<IReadOnlyList<object>> Events(string streamKey)
-    {
-        await using var session = Host.DocumentStore().QuerySession();
-        return (await session.Events.FetchStreamAsync(streamKey)).Select(e => e.Data).ToList();
-    }
 }

@@ -42,6 +42,13 @@ public static class ReservationSteps
             else s.IgnoreStatusCode();
         });
 
+    /// <summary>The data of every event of a stream, oldest first, as the database holds them.</summary>
+    public static async Task<IReadOnlyList<object>> EventsOf(this IAlbaHost host, string streamKey)
+    {
+        await using var session = host.DocumentStore().QuerySession();
+        return (await session.Events.FetchStreamAsync(streamKey)).Select(e => e.Data).ToList();
+    }
+
     /// <summary>Waits (20 s at most) until the expiry job has recorded the lapse of a hold.</summary>
     public static async Task ExpiryRecorded(this IAlbaHost host, long reservationId)
     {

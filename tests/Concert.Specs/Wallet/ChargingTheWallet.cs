@@ -221,9 +221,8 @@ public sealed class ChargingTheWallet(ConcertApp app)
 
     private async Task<long> SumOfWalletEvents(Guid userId)
     {
-        await using var session = Host.DocumentStore().QuerySession();
-        var events = await session.Events.FetchStreamAsync(FanWallet.StreamKey(userId));
-        return events.Sum(e => e.Data switch
+        var events = await Host.EventsOf(FanWallet.StreamKey(userId));
+        return events.Sum(data => data switch
         {
             WalletCharged charged => charged.Amount,
             WalletGranted granted => granted.Amount,

@@ -194,6 +194,26 @@ public sealed class PayingForSeats(ConcertApp app)
     }
 
     [Fact]
+    public async Task one_payment_sent_many_times_at_once_with_one_key_runs_once()
+    {
+        var concert = await Host.OpenConcertWithNights("2027-05-11T19:00:00");
+        var fan = await RichFan();
+        var held = await HoldAsync(fan, concert, 43);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8)
+            .Select(_ => Task.Run(() => Host.Pay(fan, held.ReservationId, held.Price, key: "pay-43", expectedStatus: null))));
+
+        results.Count(r => r.Context.Response.Headers[Idempotency.StatusHeader] == "CREATED").ShouldBe(1);
+        foreach (var other in results.Where(r => r.Context.Response.Headers[Idempotency.StatusHeader] != "CREATED"))
+        {
+            if (other.Context.Response.StatusCode == 409) await other.ShouldBeProblem(409, "IDEMPOTENCY_KEY_IN_FLIGHT");
+            else other.Context.Response.Headers[Idempotency.StatusHeader].ToString().ShouldBe("REPLAYED");
+        }
+
+        (await Host.EventsOf(FanWallet.StreamKey(fan.UserId))).OfType<WalletDebited>().ShouldHaveSingleItem();
+    }
+
+    [Fact]
     public async Task concurrent_payments_of_one_fans_reservations_never_overdraw()
     {
         var concert = await Host.OpenConcertWithNights("2027-05-09T19:00:00");

@@ -1,3 +1,4 @@
+using Concert.Api.Infrastructure;
 using Alba;
 using Concert.Api.Queue;
 using Concert.Specs.Support;
@@ -59,6 +60,29 @@ public sealed class PassingTheGate(QueueApp app) : IAsyncLifetime
         var fan = await Host.Issue(Guid.NewGuid());
 
         var result = await CatalogReadAs(fan.Token, expectedStatus: 403);
+
+        await result.ShouldBeProblem(403, "QUEUE_NOT_ACTIVE");
+    }
+
+    [Theory]
+    [InlineData("GET", "/users/{userId}/amount", null)]
+    [InlineData("PATCH", "/users/{userId}/charge", """{"amount":1000}""")]
+    [InlineData("POST", "/payments", """{"reservationId":1,"amount":60000}""")]
+    public async Task a_fan_still_waiting_cannot_touch_money_either(string method, string url, string? body)
+    {
+        await Pause();
+        var fan = await Host.Issue(Guid.NewGuid());
+
+        var result = await Host.Scenario(s =>
+        {
+            var path = url.Replace("{userId}", fan.UserId.ToString());
+            if (body is null) s.Get.Url(path);
+            else (method == "PATCH" ? s.Patch : s.Post).Text(body).ToUrl(path);
+            s.WithRequestHeader("Content-Type", "application/json");
+            s.WithRequestHeader(QueueGate.TokenHeader, fan.Token);
+            s.WithRequestHeader(Idempotency.KeyHeader, "waiting");
+            s.StatusCodeShouldBe(403);
+        });
 
         await result.ShouldBeProblem(403, "QUEUE_NOT_ACTIVE");
     }

@@ -90,8 +90,7 @@ public sealed record LineSnapshot(
             running += perBucket.GetValueOrDefault(firstBucket + index);
         }
 
-        var active = await session.Query<QueueTicket>()
-            .CountAsync(t => t.Status == TicketStatus.Active && t.LapsesAt > now, cancellation);
+        var active = await QueueStore.CountActiveAsync(session, now, cancellation);
         var minuteAgo = now.AddMinutes(-1);
         var admittedLastMinute = await session.Query<QueueTicket>()
             .CountAsync(t => t.AdmittedAt > minuteAgo, cancellation);

@@ -97,17 +97,11 @@ public sealed class QueueAdmission(IDocumentStore store, LineView lineView, Time
         }
 
         var control = await QueueStore.ControlAsync(session, cancellation);
-        var active = await session.Query<QueueTicket>()
-            .CountAsync(t => t.Status == TicketStatus.Active && t.LapsesAt > now, cancellation);
+        var active = await QueueStore.CountActiveAsync(session, now, cancellation);
         var free = Math.Min(MostAdmissionsPerRun, WaitingLine.FreePlaces(control.MaxActive ?? options.MaxActive, active, control.Paused));
         if (free == 0) return leftTheLine;
 
-        var next = await session.Query<QueueTicket>()
-            .Where(t => t.Status == TicketStatus.Waiting && t.LapsesAt > now)
-            .OrderBy(t => t.Seq)
-            .Take(free)
-            .ToListAsync(cancellation);
-        foreach (var ticket in next)
+        foreach (var ticket in await QueueStore.NextWaitingAsync(session, now, free, cancellation))
         {
             if (await AppendAsync(session, ticket, current => WaitingLine.Admit(current, now, options.Times), cancellation))
             {

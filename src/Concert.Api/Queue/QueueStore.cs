@@ -14,6 +14,9 @@ public static class QueueStore
     /// <summary>SQL for a ticket not yet recorded as expired, with the status as a literal so a partial index can serve it.</summary>
     public static readonly string LiveTicket = $"status <> {(int)TicketStatus.Expired}";
 
+    private static readonly string Active = $"status = {(int)TicketStatus.Active}";
+    private static readonly string Waiting = $"status = {(int)TicketStatus.Waiting}";
+
     public static void Configure(StoreOptions options)
     {
         options.Projections.Snapshot<QueueTicket>(SnapshotLifecycle.Inline);
@@ -21,7 +24,20 @@ public static class QueueStore
             .Duplicate(ticket => ticket.Token, configure: index => index.IsUnique = true)
             // Positions count waiters by place: the seq index carries status and lapse time so a count reads the index alone.
             .Duplicate(ticket => ticket.Seq, configure: index => index.IncludeColumns = ["status", "lapses_at"])
-            .Duplicate(ticket => ticket.Status)
+            // No index on the status alone (it would grow with every fan ever seen): the admission job's questions
+            // "who is active" and "who waits next" each have a partial index of just those tickets, so neither
+            // walks the fans a rush has already let through. Their queries name the status as a literal, or
+            // PostgreSQL's generic plans could not use them.
+            .Duplicate(ticket => ticket.Status, configure: index =>
+            {
+                index.Name = "mt_doc_queueticket_idx_active";
+                index.Predicate = Active;
+            })
+            .Index(ticket => ticket.Seq, index =>
+            {
+                index.Name = "mt_doc_queueticket_idx_waiting_seq";
+                index.Predicate = Waiting;
+            })
             // Only live tickets: the lapse scan never walks the expired ones, however many a rush leaves behind.
             .Duplicate(ticket => ticket.LapsesAt, configure: index => index.Predicate = LiveTicket)
             .Duplicate(ticket => ticket.AdmittedAt)
@@ -109,6 +125,17 @@ public static class QueueStore
             cancellation, (int)TicketStatus.Waiting, now, token);
         return rows.Count == 0 ? (null, 0) : (rows[0].Ticket, rows[0].AheadInBucket);
     }
+
+    /// <summary>Fans whose turn is running at <paramref name="now"/>.</summary>
+    public static async Task<int> CountActiveAsync(IQuerySession session, DateTimeOffset now, CancellationToken cancellation) =>
+        (await session.QueryAsync<int>(
+            $"select count(*)::int from {session.DocumentStore.Options.DatabaseSchemaName}.mt_doc_queueticket where {Active} and lapses_at > ?",
+            cancellation, now))[0];
+
+    /// <summary>The next <paramref name="count"/> live waiters, in issue order.</summary>
+    public static Task<IReadOnlyList<QueueTicket>> NextWaitingAsync(IQuerySession session, DateTimeOffset now, int count,
+        CancellationToken cancellation) =>
+        session.QueryAsync<QueueTicket>($"where d.{Waiting} and d.lapses_at > ? order by d.seq limit ?", cancellation, now, count);
 
     public static async Task<QueueControl> ControlAsync(IQuerySession session, CancellationToken cancellation) =>
         await session.LoadAsync<QueueControl>(QueueControl.StreamKey, cancellation) ?? QueueControl.Initial;

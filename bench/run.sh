@@ -142,6 +142,7 @@ admitted_fans() { # N -> file of N ACTIVE tokens
 write_connections="${BENCH_WRITE_CONNECTIONS:-32}"
 journey_fans="${BENCH_JOURNEY_FANS:-128}"
 journey_warmup="${BENCH_JOURNEY_WARMUP:-30}"
+admission_interval="${BENCH_ADMISSION_INTERVAL:-00:00:00.1}"
 
 money_check() {
   psql_bench -F' ' -c "
@@ -217,7 +218,7 @@ for scenario in "${scenarios[@]}"; do
         "target ≥ 1,000 /s, p99 ≤ 50 ms; 201s: $(echo "$counts" | sed -E 's/.*created=([0-9]+).*/\1/'), 402s: $(echo "$counts" | sed -E 's/.*refused=([0-9]+).*/\1/'); $(wc -l <"$work/held-measured") holds ready"
       ;;
     journey)
-      start_server Queue__AdmissionInterval="${BENCH_ADMISSION_INTERVAL:-00:00:00.1}"
+      start_server Queue__AdmissionInterval="$admission_interval"
       fresh_for_holds="" fresh_for_wallet=""
       admin PATCH /admin/queue '{"maxActive":1000}' >/dev/null
       results="$("$root/bench/Journey/bin/Release/net10.0/Journey" "$url" "$journey_fans" "$journey_warmup" "$seconds" "$(open_schedules 800)" 2>"$work/journey.log")"

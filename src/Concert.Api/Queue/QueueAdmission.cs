@@ -84,10 +84,7 @@ public sealed class QueueAdmission(IDocumentStore store, LineView lineView, Time
         CancellationToken cancellation)
     {
         var leftTheLine = new List<long>();
-        var lapsed = await session.QueryAsync<QueueTicket>(
-            $"where d.{QueueStore.LiveTicket} and d.lapses_at <= ? order by d.lapses_at limit ?", cancellation,
-            now, MostExpiriesPerRun);
-        foreach (var ticket in lapsed)
+        foreach (var ticket in await QueueStore.LapsedAsync(session, now, MostExpiriesPerRun, cancellation))
         {
             if (await AppendAsync(session, ticket, current => WaitingLine.ExpireLapsed(current, now), cancellation)
                 && ticket.Status == TicketStatus.Waiting)

@@ -11,9 +11,9 @@ public static class QueueStore
 {
     private const string TicketSeq = "queue_ticket_seq";
 
-    /// <summary>SQL for a ticket not yet recorded as expired, with the status as a literal so a partial index can serve it.</summary>
-    public static readonly string LiveTicket = $"status <> {(int)TicketStatus.Expired}";
-
+    // Statuses as SQL literals for the queries the partial indexes below serve: as a parameter, PostgreSQL's generic
+    // plans could not use those indexes.
+    private static readonly string LiveTicket = $"status <> {(int)TicketStatus.Expired}";
     private static readonly string Active = $"status = {(int)TicketStatus.Active}";
     private static readonly string Waiting = $"status = {(int)TicketStatus.Waiting}";
 
@@ -26,8 +26,7 @@ public static class QueueStore
             .Duplicate(ticket => ticket.Seq, configure: index => index.IncludeColumns = ["status", "lapses_at"])
             // No index on the status alone (it would grow with every fan ever seen): the admission job's questions
             // "who is active" and "who waits next" each have a partial index of just those tickets, so neither
-            // walks the fans a rush has already let through. Their queries name the status as a literal, or
-            // PostgreSQL's generic plans could not use them.
+            // walks the fans a rush has already let through.
             .Duplicate(ticket => ticket.Status, configure: index =>
             {
                 index.Name = "mt_doc_queueticket_idx_active";
@@ -125,6 +124,11 @@ public static class QueueStore
             cancellation, (int)TicketStatus.Waiting, now, token);
         return rows.Count == 0 ? (null, 0) : (rows[0].Ticket, rows[0].AheadInBucket);
     }
+
+    /// <summary>Up to <paramref name="count"/> tickets whose time ran out and that are not yet recorded as expired, oldest first.</summary>
+    public static Task<IReadOnlyList<QueueTicket>> LapsedAsync(IQuerySession session, DateTimeOffset now, int count,
+        CancellationToken cancellation) =>
+        session.QueryAsync<QueueTicket>($"where d.{LiveTicket} and d.lapses_at <= ? order by d.lapses_at limit ?", cancellation, now, count);
 
     /// <summary>Fans whose turn is running at <paramref name="now"/>.</summary>
     public static async Task<int> CountActiveAsync(IQuerySession session, DateTimeOffset now, CancellationToken cancellation) =>

@@ -68,7 +68,7 @@ run_server() {
   stop_server
   (
     cd "$root/src/Concert.Api/bin/Release/net10.0"
-    export ConnectionStrings__Postgres="${server/Database=concert/Database=$database}"
+    export ConnectionStrings__Postgres="${server/Database=concert/Database=$database}${BENCH_CONN_EXTRA:-}"
     export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$url" Admin__ApiKey="$admin_key" \
       Logging__LogLevel__Default=Warning Queue__WaitingTtl=00:30:00
     for setting in "${settings[@]}"; do export "${setting?}"; done
@@ -143,6 +143,7 @@ write_connections="${BENCH_WRITE_CONNECTIONS:-32}"
 journey_fans="${BENCH_JOURNEY_FANS:-128}"
 journey_warmup="${BENCH_JOURNEY_WARMUP:-30}"
 admission_interval="${BENCH_ADMISSION_INTERVAL:-00:00:00.1}"
+pay_rate="${BENCH_PAY_RATE:-}"
 
 money_check() {
   psql_bench -F' ' -c "
@@ -211,8 +212,8 @@ for scenario in "${scenarios[@]}"; do
       cat "$work/held".* | shuf >"$work/held"
       head -n 4000 "$work/held" >"$work/held-warmup"
       tail -n +4001 "$work/held" >"$work/held-measured"
-      BENCH_FANS="$work/held-warmup" BENCH_ONCE=yes wrk -t2 -c"$write_connections" -d2s -s "$BENCH_LUA/pay.lua" "$url" >/dev/null
-      result="$(BENCH_FANS="$work/held-measured" wrk -t2 -c"$write_connections" -d"${seconds}s" -s "$BENCH_LUA/pay.lua" "$url")"
+      BENCH_FANS="$work/held-warmup" BENCH_ONCE=yes BENCH_RATE="$pay_rate" wrk -t2 -c"$write_connections" -d2s -s "$BENCH_LUA/pay.lua" "$url" >/dev/null
+      result="$(BENCH_FANS="$work/held-measured" BENCH_RATE="$pay_rate" wrk -t2 -c"$write_connections" -d"${seconds}s" -s "$BENCH_LUA/pay.lua" "$url")"
       counts="$(echo "$result" | grep '^COUNTS')"
       row pay "$write_connections" "$(echo "$result" | grep '^RESULT' | sed -E "s/errors=[0-9]+/errors=$(echo "$counts" | sed -E 's/.*other=([0-9]+).*/\1/')/")" \
         "target ≥ 1,000 /s, p99 ≤ 50 ms; 201s: $(echo "$counts" | sed -E 's/.*created=([0-9]+).*/\1/'), 402s: $(echo "$counts" | sed -E 's/.*refused=([0-9]+).*/\1/'); $(wc -l <"$work/held-measured") holds ready"

@@ -111,10 +111,17 @@ open_schedules() {
   echo "${pairs#,}"
 }
 
+# Statistics of what the setup and the warm-up wrote. PostgreSQL keeps a prepared statement's generic plan until the
+# table is analyzed again: planned while the table was nearly empty, a key lookup stays a sequential scan, and
+# autovacuum's next analyze may be a minute away (this made holds and issue run at a quarter of their rate in some
+# runs). A venue's data is not written a second before its rush.
+analyze() { psql_bench -c "analyze" "$database"; }
+
 # wrk LUA PATH CONNECTIONS SECONDS -> prints the RESULT line of the measured run
 load() {
   local script="$1" path="$2" connections="$3"
   BENCH_PATH="$path" wrk -t2 -c"$connections" -d"${warmup}s" -s "$BENCH_LUA/$script" "$url" >/dev/null
+  analyze
   BENCH_PATH="$path" wrk -t2 -c"$connections" -d"${seconds}s" -s "$BENCH_LUA/$script" "$url" | grep '^RESULT'
 }
 
@@ -194,6 +201,7 @@ for scenario in "${scenarios[@]}"; do
       ;;
     charge)
       BENCH_AMOUNT=1000 wrk -t2 -c"$write_connections" -d"${warmup}s" -s "$BENCH_LUA/charge.lua" "$url" >/dev/null
+      analyze
       result="$(BENCH_AMOUNT=1000 wrk -t2 -c"$write_connections" -d"${seconds}s" -s "$BENCH_LUA/charge.lua" "$url")"
       counts="$(echo "$result" | grep '^COUNTS')"
       row charge "$write_connections" "$(echo "$result" | grep '^RESULT' | sed -E "s/errors=[0-9]+/errors=$(echo "$counts" | sed -E 's/.*other=([0-9]+).*/\1/')/")" \
@@ -213,6 +221,7 @@ for scenario in "${scenarios[@]}"; do
       head -n 4000 "$work/held" >"$work/held-warmup"
       tail -n +4001 "$work/held" >"$work/held-measured"
       BENCH_FANS="$work/held-warmup" BENCH_ONCE=yes BENCH_RATE="$pay_rate" wrk -t2 -c"$write_connections" -d2s -s "$BENCH_LUA/pay.lua" "$url" >/dev/null
+      analyze
       result="$(BENCH_FANS="$work/held-measured" BENCH_RATE="$pay_rate" wrk -t2 -c"$write_connections" -d"${seconds}s" -s "$BENCH_LUA/pay.lua" "$url")"
       counts="$(echo "$result" | grep '^COUNTS')"
       row pay "$write_connections" "$(echo "$result" | grep '^RESULT' | sed -E "s/errors=[0-9]+/errors=$(echo "$counts" | sed -E 's/.*other=([0-9]+).*/\1/')/")" \
@@ -222,7 +231,9 @@ for scenario in "${scenarios[@]}"; do
       start_server Queue__AdmissionInterval="$admission_interval"
       fresh_for_holds="" fresh_for_wallet=""
       admin PATCH /admin/queue '{"maxActive":1000}' >/dev/null
-      results="$("$root/bench/Journey/bin/Release/net10.0/Journey" "$url" "$journey_fans" "$journey_warmup" "$seconds" "$(open_schedules 800)" 2>"$work/journey.log")"
+      targets="$(open_schedules 800)"
+      analyze
+      results="$("$root/bench/Journey/bin/Release/net10.0/Journey" "$url" "$journey_fans" "$journey_warmup" "$seconds" "$targets" 2>"$work/journey.log")"
       while read -r line; do
         step="$(echo "$line" | sed -E 's/.*step=([a-z]+).*/\1/')"
         if [ "$step" = journey ]; then
@@ -242,6 +253,7 @@ for scenario in "${scenarios[@]}"; do
     hold-storm)
       target="$(open_schedules 1)"
       schedule_id="${target#*:}"
+      analyze
       result="$(BENCH_MODE=storm BENCH_SCHEDULES=$target wrk -t2 -c64 -d"${seconds}s" -s "$BENCH_LUA/hold.lua" "$url")"
       held="$(psql_bench -c "select count(*) from concert.mt_events where type = 'seat_held' and stream_id like 'seat-$schedule_id-%'" "$database")"
       twice="$(psql_bench -c "select count(*) from (select stream_id from concert.mt_events where type = 'seat_held' and stream_id like 'seat-$schedule_id-%' group by stream_id having count(*) > 1) t" "$database")"
@@ -253,6 +265,7 @@ for scenario in "${scenarios[@]}"; do
       connections="$write_connections"
       targets="$(open_schedules 1600)"
       BENCH_MODE=distinct BENCH_SCHEDULES=$targets wrk -t2 -c"$connections" -d"${warmup}s" -s "$BENCH_LUA/hold.lua" "$url" >/dev/null
+      analyze
       # The measured run starts past every seat the warm-up could have reached.
       result="$(BENCH_MODE=distinct BENCH_SEAT_OFFSET=40000 BENCH_SCHEDULES=$targets \
         wrk -t2 -c"$connections" -d"${seconds}s" -s "$BENCH_LUA/hold.lua" "$url")"

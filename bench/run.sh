@@ -14,6 +14,7 @@
 #   balance     gated balance reads by 10,000 admitted fans                   target ≥ 3,000 req/s, p99 ≤ 50 ms
 #   charge      charges of 1,000 by the same fans (32 connections)            target ≥ 1,500 /s, p99 ≤ 50 ms
 #   pay         payments, each of a fresh hold of its own fan (32 connections) target ≥ 1,000 /s, p99 ≤ 50 ms
+#               (BENCH_PAY_RATE: payments a second, paced, instead of as fast as answered)
 #   journey     BENCH_JOURNEY_FANS [128] fans at once, each: issue → checks →  target ≥ 300 journeys/s, every step p99 ≤ 50 ms
 #               seat map → hold → charge → pay (bench/Journey); each new fan waits for an admission run, every
 #               BENCH_ADMISSION_INTERVAL [00:00:00.1] here (Queue:AdmissionInterval: the contract's "at least every
@@ -25,6 +26,7 @@
 # The hold scenarios run on a database of their own (a line of 100,000 waiting fans would stand before their fans);
 # expiry on another, with 30-second holds.
 # Env: BENCH_SECONDS [15] measured seconds per scenario, after BENCH_WARMUP [10] seconds of the same load.
+#      BENCH_CONN_EXTRA: appended to the service's connection string (e.g. ";Maximum Pool Size=32").
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 scenarios=("$@"); [ ${#scenarios[@]} -gt 0 ] || scenarios=(seats issue check hold-storm holds expiry balance charge pay journey)

@@ -151,6 +151,7 @@ admitted_fans() { # N -> file of N ACTIVE tokens
 write_connections="${BENCH_WRITE_CONNECTIONS:-32}"
 journey_fans="${BENCH_JOURNEY_FANS:-128}"
 journey_warmup="${BENCH_JOURNEY_WARMUP:-30}"
+journey_rate="${BENCH_JOURNEY_RATE:-0}"
 admission_interval="${BENCH_ADMISSION_INTERVAL:-00:00:00.1}"
 pay_rate="${BENCH_PAY_RATE:-}"
 
@@ -234,7 +235,7 @@ for scenario in "${scenarios[@]}"; do
       fresh_for_holds="" fresh_for_wallet=""
       admin PATCH /admin/queue '{"maxActive":1000}' >/dev/null
       # No analyze here: the tickets are yet to come, and statistics of an empty ticket table are the trap itself.
-      results="$("$root/bench/Journey/bin/Release/net10.0/Journey" "$url" "$journey_fans" "$journey_warmup" "$seconds" "$(open_schedules 800)" 2>"$work/journey.log")"
+      results="$("$root/bench/Journey/bin/Release/net10.0/Journey" "$url" "$journey_fans" "$journey_warmup" "$seconds" "$(open_schedules 800)" "$journey_rate" 2>"$work/journey.log")"
       while read -r line; do
         step="$(echo "$line" | sed -E 's/.*step=([a-z]+).*/\1/')"
         if [ "$step" = journey ]; then

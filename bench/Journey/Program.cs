@@ -1,5 +1,7 @@
 // Fans going the whole way at once: issue → check until admitted → seat map → hold → charge → pay.
-// Usage: Journey URL FANS_AT_ONCE WARMUP_SECONDS SECONDS "concertId:scheduleId,..."
+// Usage: Journey URL FANS_AT_ONCE WARMUP_SECONDS SECONDS "concertId:scheduleId,..." [JOURNEYS_PER_SECOND]
+// With JOURNEYS_PER_SECOND (> 0) new journeys start at that pace, each by a free fan; else each fan starts its
+// next journey as soon as it finished one.
 // Prints a RESULT line per step and one for whole journeys, in the format of bench/lua/report.lua.
 using System.Diagnostics;
 using System.Net;
@@ -8,6 +10,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 
 var (url, fansAtOnce, warmup, seconds) = (args[0], int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]));
+var pace = args.Length > 5 && double.Parse(args[5]) > 0 ? TimeSpan.FromSeconds(1 / double.Parse(args[5])) : TimeSpan.Zero;
+var nextStart = TimeSpan.Zero;
 var schedules = args[4].Split(',').Select(pair => pair.Split(':')).Select(p => (Concert: long.Parse(p[0]), Schedule: long.Parse(p[1]))).ToArray();
 var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = fansAtOnce }) { BaseAddress = new Uri(url) };
 var steps = new[] { "issue", "check", "seats", "hold", "charge", "pay" }.ToDictionary(s => s, _ => new Step());
@@ -28,6 +32,13 @@ async Task FanAsync(int fan)
     var random = new Random(fan);
     while (!stop.IsCancellationRequested)
     {
+        if (pace > TimeSpan.Zero)
+        {
+            TimeSpan slot;
+            lock (journeys) slot = nextStart = TimeSpan.FromTicks(Math.Max(clock.Elapsed.Ticks, (nextStart + pace).Ticks));
+            if (slot > clock.Elapsed) await Task.Delay(slot - clock.Elapsed);
+        }
+
         var started = clock.Elapsed;
         var counted = measuring;
         try

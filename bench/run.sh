@@ -20,7 +20,8 @@
 #               BENCH_ADMISSION_INTERVAL [00:00:00.1] here (Queue:AdmissionInterval: the contract's "at least every
 #               1 s" allows it, and fans admitted together would reach the writes together), at most 1,000 active
 #               at once; on a database of its own; measured after BENCH_JOURNEY_WARMUP [30] s, once the JIT has
-#               compiled the write paths' optimized code
+#               compiled the write paths' optimized code. BENCH_JOURNEY_RATE: journeys a second, started at that
+#               pace (each by a free fan), instead of each fan going again as soon as it is through
 #   balance, charge and pay share a database; after pay and after journey the bench checks that money is conserved
 #   (grants + charges − payments = the sum of the balances, from the events) and that no seat was sold twice.
 # The hold scenarios run on a database of their own (a line of 100,000 waiting fans would stand before their fans);

@@ -154,7 +154,7 @@ journey_fans="${BENCH_JOURNEY_FANS:-128}"
 journey_warmup="${BENCH_JOURNEY_WARMUP:-30}"
 journey_rate="${BENCH_JOURNEY_RATE:-0}"
 admission_interval="${BENCH_ADMISSION_INTERVAL:-00:00:00.1}"
-pay_rate="${BENCH_PAY_RATE:-}"
+pay_rate="${BENCH_PAY_RATE:-0}"
 
 money_check() {
   psql_bench -F' ' -c "

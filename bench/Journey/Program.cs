@@ -10,8 +10,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 
 var (url, fansAtOnce, warmup, seconds) = (args[0], int.Parse(args[1]), int.Parse(args[2]), int.Parse(args[3]));
-var pace = args.Length > 5 && double.Parse(args[5]) > 0 ? TimeSpan.FromSeconds(1 / double.Parse(args[5])) : TimeSpan.Zero;
+var journeysPerSecond = args.Length > 5 ? double.Parse(args[5]) : 0;
+var pace = journeysPerSecond > 0 ? TimeSpan.FromSeconds(1 / journeysPerSecond) : TimeSpan.Zero;
 var nextStart = TimeSpan.Zero;
+var startGate = new Lock();
 var schedules = args[4].Split(',').Select(pair => pair.Split(':')).Select(p => (Concert: long.Parse(p[0]), Schedule: long.Parse(p[1]))).ToArray();
 var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = fansAtOnce }) { BaseAddress = new Uri(url) };
 var steps = new[] { "issue", "check", "seats", "hold", "charge", "pay" }.ToDictionary(s => s, _ => new Step());
@@ -35,7 +37,7 @@ async Task FanAsync(int fan)
         if (pace > TimeSpan.Zero)
         {
             TimeSpan slot;
-            lock (journeys) slot = nextStart = TimeSpan.FromTicks(Math.Max(clock.Elapsed.Ticks, (nextStart + pace).Ticks));
+            lock (startGate) slot = nextStart = TimeSpan.FromTicks(Math.Max(clock.Elapsed.Ticks, (nextStart + pace).Ticks));
             if (slot > clock.Elapsed) await Task.Delay(slot - clock.Elapsed);
         }
 

@@ -8,10 +8,10 @@ function done(summary, latency, requests)
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, errors))
 end
 
--- BENCH_RATE (optional): requests a second in all, spread evenly over wrk's threads, each sent at its slot on a
+-- BENCH_RATE (optional, > 0): requests a second in all, spread evenly over wrk's threads, each sent at its slot on a
 -- free connection; unset, every connection sends again as soon as it is answered.
 local rate = tonumber(os.getenv("BENCH_RATE") or "")
-if rate then
+if rate and rate > 0 then
   local ffi = require("ffi")
   ffi.cdef [[
     typedef struct { long tv_sec; long tv_nsec; } bench_timespec;

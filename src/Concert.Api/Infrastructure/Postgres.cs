@@ -6,9 +6,8 @@ namespace Concert.Api.Infrastructure;
 public static class Postgres
 {
     /// <summary>
-    /// ConnectionStrings:Postgres, with these defaults unless the operator set them: statement preparation and
-    /// connection-state reuse (without them every request resets its connection and PostgreSQL re-plans every
-    /// statement), and at most <see cref="DefaultMaxPoolSize"/> connections a pool.
+    /// ConnectionStrings:Postgres, with statement preparation and connection-state reuse turned on unless the
+    /// operator set them: without them every request resets its connection and PostgreSQL re-plans every statement.
     /// </summary>
     public static string ConnectionString(IConfiguration configuration)
     {
@@ -20,22 +19,18 @@ public static class Postgres
         }
 
         var builder = new NpgsqlConnectionStringBuilder(configured);
-        if (!Names(configured, "Max Auto Prepare", "MaxAutoPrepare")) builder.MaxAutoPrepare = 50;
-        if (!Names(configured, "No Reset On Close", "NoResetOnClose")) builder.NoResetOnClose = true;
-        if (!Names(configured, "Maximum Pool Size", "Max Pool Size", "MaxPoolSize")) builder.MaxPoolSize = DefaultMaxPoolSize;
+        if (!configured.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 50;
+        }
+
+        if (!configured.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
+        }
+
         return builder.ConnectionString;
     }
-
-    /// <summary>
-    /// A pool's size. Under a rush every request wants a connection at once, and past a few busy backends per core
-    /// PostgreSQL only switches between them: on 2 cores, payments paced at 1,000/s had a p99 of 60–97 ms with a
-    /// connection per request in flight (32) and 32–34 ms with 16, where the surplus requests wait in the service
-    /// for a connection (README, Measured). Bigger database servers set Maximum Pool Size.
-    /// </summary>
-    public const int DefaultMaxPoolSize = 16;
-
-    private static bool Names(string connectionString, params string[] keywords) =>
-        keywords.Any(keyword => connectionString.Contains(keyword, StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>Readiness: the service can serve only while PostgreSQL answers.</summary>

@@ -238,45 +238,54 @@ public sealed class IdempotencyLocks(string connectionString) : IAsyncDisposable
     {
         var schema = store.Options.DatabaseSchemaName;
         var connection = await _connections.OpenConnectionAsync(cancellation);
-        await using var take = new NpgsqlBatch(connection)
+        try
         {
-            BatchCommands =
+            await using var take = new NpgsqlBatch(connection)
             {
-                new NpgsqlBatchCommand(
-                    $"select t.data, pg_try_advisory_lock(hashtextextended(t.data ->> 'UserId' || $2, 0)) from {schema}.mt_doc_queueticket t where t.token = $1")
+                BatchCommands =
                 {
-                    Parameters = { new NpgsqlParameter { Value = token }, new NpgsqlParameter { Value = routeAndKey } },
+                    new NpgsqlBatchCommand(
+                        $"select t.data, pg_try_advisory_lock(hashtextextended(t.data ->> 'UserId' || $2, 0)) from {schema}.mt_doc_queueticket t where t.token = $1")
+                    {
+                        Parameters = { new NpgsqlParameter { Value = token }, new NpgsqlParameter { Value = routeAndKey } },
+                    },
+                    new NpgsqlBatchCommand(
+                        $"select r.data from {schema}.mt_doc_idempotencyrecord r where r.id = (select t.data ->> 'UserId' from {schema}.mt_doc_queueticket t where t.token = $1) || $2")
+                    {
+                        Parameters = { new NpgsqlParameter { Value = token }, new NpgsqlParameter { Value = routeAndKey } },
+                    },
                 },
-                new NpgsqlBatchCommand(
-                    $"select r.data from {schema}.mt_doc_idempotencyrecord r where r.id = (select t.data ->> 'UserId' from {schema}.mt_doc_queueticket t where t.token = $1) || $2")
-                {
-                    Parameters = { new NpgsqlParameter { Value = token }, new NpgsqlParameter { Value = routeAndKey } },
-                },
-            },
-        };
-        var serializer = store.Options.Serializer();
-        await using (var reader = await take.ExecuteReaderAsync(cancellation))
-        {
-            if (await reader.ReadAsync(cancellation))
+            };
+            var serializer = store.Options.Serializer();
+            await using (var reader = await take.ExecuteReaderAsync(cancellation))
             {
-                var ticket = serializer.FromJson<QueueTicket>(reader, 0);
-                if (reader.GetBoolean(1))
+                if (await reader.ReadAsync(cancellation))
                 {
-                    await reader.NextResultAsync(cancellation);
-                    var stored = await reader.ReadAsync(cancellation)
-                        ? serializer.FromJson<IdempotencyRecord>(reader, 0)
-                        : null;
-                    return (ticket, new HeldKey(connection), stored);
+                    var ticket = serializer.FromJson<QueueTicket>(reader, 0);
+                    if (reader.GetBoolean(1))
+                    {
+                        await reader.NextResultAsync(cancellation);
+                        var stored = await reader.ReadAsync(cancellation)
+                            ? serializer.FromJson<IdempotencyRecord>(reader, 0)
+                            : null;
+                        return (ticket, new HeldKey(connection), stored);
+                    }
+
+                    await reader.DisposeAsync();
+                    await connection.DisposeAsync();
+                    return (ticket, null, null);
                 }
-
-                await reader.DisposeAsync();
-                await connection.DisposeAsync();
-                return (ticket, null, null);
             }
-        }
 
-        await connection.DisposeAsync();
-        return (null, null, null);
+            await connection.DisposeAsync();
+            return (null, null, null);
+        }
+        catch
+        {
+            // Cancelled or failed midway: the batch may have taken the lock, and a pooled connection keeps it.
+            await new HeldKey(connection).DisposeAsync();
+            throw;
+        }
     }
 
     public ValueTask DisposeAsync() => _connections.DisposeAsync();
@@ -295,8 +304,14 @@ public sealed class IdempotencyLocks(string connectionString) : IAsyncDisposable
 
         public async ValueTask DisposeAsync()
         {
-            await ReleaseAsync();
-            await connection.DisposeAsync();
+            try
+            {
+                await ReleaseAsync();
+            }
+            finally
+            {
+                await connection.DisposeAsync();
+            }
         }
     }
 }

@@ -59,7 +59,7 @@ public static class PayReservationEndpoint
         return store.DecideAndCommitAsync(async session =>
         {
             var now = clock.GetUtcNow();
-            await session.BeginTransactionAsync(cancellation);
+            await Transactions.BeginAsync(session);
             var batch = session.CreateBatchQuery();
             var walletRead = batch.LockAndFetchWallet(payer);
             var reservationRead = batch.Events.FetchForWriting<Reservation>(Reservation.StreamKey(reservationId));

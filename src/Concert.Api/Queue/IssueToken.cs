@@ -22,7 +22,7 @@ public static class IssueTokenEndpoint
         var ticket = await store.DecideAndCommitAsync(async session =>
         {
             var now = clock.GetUtcNow();
-            await session.BeginTransactionAsync(cancellation);
+            await Transactions.BeginAsync(session);
             var (current, seq) = await QueueStore.TakeTurnToIssueAsync(session, userId, now, cancellation);
             if (WaitingLine.HoldsLiveToken(current, now))
             {

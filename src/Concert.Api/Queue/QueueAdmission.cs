@@ -74,9 +74,17 @@ public sealed class QueueAdmission(IDocumentStore store, LineView lineView, Time
     private async Task<IDocumentSession> LockedSessionAsync(CancellationToken cancellation)
     {
         var session = store.LightweightSession();
-        await session.BeginTransactionAsync(cancellation);
-        await Locks.TakeAsync(session, AdmissionLock, cancellation);
-        return session;
+        try
+        {
+            await Transactions.BeginAsync(session);
+            await Locks.TakeAsync(session, AdmissionLock, cancellation);
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
     }
 
     /// <returns>The places of the waiting fans that left the line: admitted, or recorded as abandoned.</returns>

@@ -23,7 +23,7 @@ public static class WalletStore
     public static async Task<(IEventStream<FanWallet> Stream, FanWallet Wallet)> LockForWritingAsync(IDocumentSession session,
         Guid userId, CancellationToken cancellation)
     {
-        await session.BeginTransactionAsync(cancellation);
+        await Transactions.BeginAsync(session);
         var batch = session.CreateBatchQuery();
         var wallet = batch.LockAndFetchWallet(userId);
         await batch.Execute(cancellation);

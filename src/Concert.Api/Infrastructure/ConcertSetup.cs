@@ -42,7 +42,14 @@ public static class ConcertSetup
         services.AddHostedService(provider => provider.GetRequiredService<QueueAdmission>());
 
         services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
-        services.AddProblemDetails(options => options.CustomizeProblemDetails = context => Problems.Complete(context.ProblemDetails));
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            Problems.Complete(context.ProblemDetails);
+            if (context.ProblemDetails.Status == StatusCodes.Status503ServiceUnavailable)
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+            }
+        });
         services.AddOpenApi(OpenApiDocs.Configure);
         services.AddHealthChecks().AddCheck<PostgresReadiness>("postgres", tags: ["ready"]);
 
@@ -104,9 +111,12 @@ public static class ConcertSetup
         // Never a stack trace: failures become problem+json; bodiless 4xx (unknown route, wrong method) too.
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = exception => exception is BadHttpRequestException bad
-                ? bad.StatusCode
-                : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = exception => exception switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                _ when Postgres.IsOverloaded(exception) => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
         });
         app.UseStatusCodePages();
         app.UseAdminKey(app.Configuration["Admin:ApiKey"]);

@@ -220,7 +220,16 @@ public sealed class IdempotencyPurge(IDocumentStore store, TimeProvider clock, I
 /// </summary>
 public sealed class IdempotencyLocks(string connectionString) : IAsyncDisposable
 {
-    private readonly NpgsqlDataSource _connections = NpgsqlDataSource.Create(connectionString);
+    /// <summary>
+    /// The most keys held at once. A held key's connection sits idle while its request runs, so it costs PostgreSQL
+    /// a backend, not a core: held to the service's small pool, keyed requests queued for a key behind the very
+    /// writes they were waiting to make (journeys paced at 315/s: writes' p50 134 ms). With the service's pool,
+    /// 80 connections, under PostgreSQL's default of 100.
+    /// </summary>
+    public const int MostKeysHeld = 64;
+
+    private readonly NpgsqlDataSource _connections = NpgsqlDataSource.Create(
+        new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = MostKeysHeld }.ConnectionString);
 
     /// <summary>
     /// One round trip for a keyed request: the ticket of its queue token and the lock on the fan's key, then the

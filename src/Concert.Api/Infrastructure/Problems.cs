@@ -61,9 +61,12 @@ public static partial class Problems
         }
 
         problem.Extensions.TryAdd("code", DefaultCode(status, problem.Title));
-        problem.Extensions.TryAdd("message", status >= 500
-            ? "An unexpected error occurred."
-            : problem.Detail ?? problem.Title ?? "The request could not be processed.");
+        problem.Extensions.TryAdd("message", status switch
+        {
+            StatusCodes.Status503ServiceUnavailable => "The service is too busy to answer now; try again in a moment.",
+            >= 500 => "An unexpected error occurred.",
+            _ => problem.Detail ?? problem.Title ?? "The request could not be processed.",
+        });
         if (status >= 500)
         {
             problem.Detail = null;
@@ -83,6 +86,7 @@ public static partial class Problems
         409 => "CONFLICT",
         413 => "PAYLOAD_TOO_LARGE",
         415 => "UNSUPPORTED_MEDIA_TYPE",
+        503 => "SERVICE_BUSY",
         >= 500 => "INTERNAL_ERROR",
         _ => "REQUEST_FAILED",
     };

@@ -1,11 +1,15 @@
 using System.Net.Http.Json;
+using Alba;
 using Concert.Api.Infrastructure;
 using Concert.Api.Queue;
 using Concert.Specs.Support;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Concert.Specs.Platform;
 
-public sealed class AbandonedRequests(SmallPoolApp app) : IClassFixture<SmallPoolApp>
+public sealed class RunningShortOfConnections(SmallPoolApp app) : IClassFixture<SmallPoolApp>
 {
     [Fact]
     public async Task fans_who_give_up_while_requests_wait_for_a_connection_leave_every_connection_behind()
@@ -37,5 +41,45 @@ public sealed class AbandonedRequests(SmallPoolApp app) : IClassFixture<SmallPoo
             {
             }
         }
+    }
+
+    [Fact]
+    public async Task a_fan_gets_503_service_busy_while_every_connection_is_taken_and_is_served_once_one_is_free()
+    {
+        var database = app.Host.Services.GetRequiredService<IDocumentStore>().Storage.Database;
+        var taken = new List<NpgsqlConnection>();
+        try
+        {
+            // Take connections until the pool has none left for three seconds: then none is merely busy.
+            while (true)
+            {
+                var connection = database.CreateConnection();
+                try
+                {
+                    await connection.OpenAsync();
+                }
+                catch (NpgsqlException)
+                {
+                    await connection.DisposeAsync();
+                    break;
+                }
+
+                taken.Add(connection);
+            }
+
+            var refused = await app.Host.Scenario(s =>
+            {
+                s.Post.Json(new { userId = Guid.NewGuid() }).ToUrl("/waiting/issue");
+                s.StatusCodeShouldBe(503);
+            });
+            await refused.ShouldBeProblem(503, "SERVICE_BUSY");
+            refused.Context.Response.Headers.RetryAfter.ToString().ShouldBe("1");
+        }
+        finally
+        {
+            foreach (var connection in taken) await connection.DisposeAsync();
+        }
+
+        (await app.Host.Issue(Guid.NewGuid())).Token.ShouldNotBeNullOrEmpty();
     }
 }

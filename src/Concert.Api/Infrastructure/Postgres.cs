@@ -28,11 +28,11 @@ public static class Postgres
 
     /// <summary>
     /// A pool's size. Under a rush every request wants a connection at once; past a few statements per core
-    /// PostgreSQL only switches between them, and a payment's p99 at 1,000/s doubled with 32 (bench/run.sh pay).
-    /// With 16 the surplus requests wait for a connection in the service, in turn. Bigger database servers set
-    /// Maximum Pool Size.
+    /// PostgreSQL only switches between them (on two cores a payment's p99 at 1,000/s doubled with 32, and 100
+    /// made ~15 % fewer journeys than 16 or 20; 20 kept the charges' tail lower than 16). The surplus requests
+    /// wait for a connection in the service, in turn. Bigger database servers set Maximum Pool Size.
     /// </summary>
-    public const int DefaultMaxPoolSize = 16;
+    public const int DefaultMaxPoolSize = 20;
 
     /// <summary>
     /// The database did not answer in time: no pooled connection came free within the pool's Timeout, or a statement

@@ -61,8 +61,9 @@ public sealed class IdempotencyClaim(string key, string id, string requestHash, 
 /// IDEMPOTENCY_KEY_REQUIRED); a key is scoped to its fan and route and kept 24 hours. A first execution answers
 /// X-Idempotency-Status: CREATED and stores its outcome in the same transaction as its events; the same key with
 /// the same body replays that outcome (REPLAYED) and changes nothing, even after the fan's token expired; with
-/// another body it is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running (it holds a PostgreSQL advisory
-/// lock on the key, which a crash releases with its connection), 409 IDEMPOTENCY_KEY_IN_FLIGHT.
+/// another body it is 422 IDEMPOTENCY_KEY_REUSED; while the first is still running and has stored no outcome (it
+/// holds a PostgreSQL advisory lock on the key, which a crash releases with its connection), 409
+/// IDEMPOTENCY_KEY_IN_FLIGHT.
 /// Runs before the queue gate, so a replay needs only a token once issued to the same fan.
 /// </summary>
 public static class Idempotency
@@ -98,7 +99,7 @@ public static class Idempotency
                 var locks = context.RequestServices.GetRequiredService<IdempotencyLocks>();
                 var routeAndKey = RouteAndKey(context, key);
                 var (ticket, running, earlier) = await locks.TryTakeAsync(token, routeAndKey, store, context.RequestAborted);
-                await using var _ = running;
+                if (running is not null) context.Response.RegisterForDisposeAsync(running); // frees the key, at the latest
                 var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
                 var hash = await HashBodyAsync(context.Request);
                 if (ticket is null)
@@ -116,6 +117,13 @@ public static class Idempotency
                     return;
                 }
 
+                if (earlier is not null && IsKept(earlier, now))
+                {
+                    // Even while the first execution still holds the key: its outcome has committed.
+                    await AnswerFromAsync(earlier, hash, context);
+                    return;
+                }
+
                 if (running is null)
                 {
                     await Problems.Result(StatusCodes.Status409Conflict, "IDEMPOTENCY_KEY_IN_FLIGHT",
@@ -124,23 +132,23 @@ public static class Idempotency
                 }
 
                 var id = $"{ticket.UserId}{routeAndKey}";
-                if (earlier is not null && IsKept(earlier, now))
-                {
-                    await AnswerFromAsync(earlier, hash, context);
-                    return;
-                }
 
                 context.Response.Headers[StatusHeader] = "CREATED";
                 context.Features.Set(new IdempotencyClaim(key, id, hash, now));
                 context.Features.Set(ticket); // the gate needs it too
 
-                // The endpoint has committed before its answer starts: free the key then, so a retry that follows
-                // the answer at once finds the stored outcome, or (no outcome stored) may run again.
-                context.Response.OnStarting(() => running.ReleaseAsync());
+                // The endpoint has committed before its answer starts. A success stored its outcome with its
+                // events, so a retry that follows the answer at once is answered from it even while the key is
+                // still held: the key is freed after the answer, off its path. Any other answer may have stored
+                // nothing (refused before the endpoint ran, or a lost race), so its key is freed before the answer
+                // starts, and a retry that follows it may run again.
+                context.Response.OnStarting(() => IsSuccess(context.Response.StatusCode) ? Task.CompletedTask : running.ReleaseAsync());
                 await next(context);
             }));
 
     private static bool IsKept(IdempotencyRecord record, DateTimeOffset now) => record.CreatedAt + Retention > now;
+
+    private static bool IsSuccess(int status) => status is >= 200 and < 300;
 
     private static async Task<IdempotencyRecord?> EarlierOutcomeOfReplacedTokenAsync(IDocumentStore store, string token,
         string routeAndKey, CancellationToken cancellation)
@@ -271,18 +279,16 @@ public sealed class IdempotencyLocks(string connectionString) : IAsyncDisposable
                 if (await reader.ReadAsync(cancellation))
                 {
                     var ticket = serializer.FromJson<QueueTicket>(reader, 0);
-                    if (reader.GetBoolean(1))
-                    {
-                        await reader.NextResultAsync(cancellation);
-                        var stored = await reader.ReadAsync(cancellation)
-                            ? serializer.FromJson<IdempotencyRecord>(reader, 0)
-                            : null;
-                        return (ticket, new HeldKey(connection), stored);
-                    }
+                    var taken = reader.GetBoolean(1);
+                    await reader.NextResultAsync(cancellation);
+                    var stored = await reader.ReadAsync(cancellation)
+                        ? serializer.FromJson<IdempotencyRecord>(reader, 0)
+                        : null;
+                    if (taken) return (ticket, new HeldKey(connection), stored);
 
                     await reader.DisposeAsync();
                     await connection.DisposeAsync();
-                    return (ticket, null, null);
+                    return (ticket, null, stored);
                 }
             }
 

@@ -13,6 +13,7 @@
 #               the backlog of expiries drains, each exactly once
 #   balance     gated balance reads by 10,000 admitted fans                   target ≥ 3,000 req/s, p99 ≤ 50 ms
 #   charge      charges of 1,000 by the same fans (32 connections)            target ≥ 1,500 /s, p99 ≤ 50 ms
+#               (BENCH_CHARGE_RATE: charges a second, paced, instead of as fast as answered)
 #   pay         payments, each of a fresh hold of its own fan (32 connections) target ≥ 1,000 /s, p99 ≤ 50 ms
 #               (BENCH_PAY_RATE: payments a second, paced, instead of as fast as answered)
 #   journey     BENCH_JOURNEY_FANS [128] fans at once, each: issue → checks →  target ≥ 300 journeys/s, every step p99 ≤ 50 ms
@@ -155,6 +156,7 @@ journey_warmup="${BENCH_JOURNEY_WARMUP:-30}"
 journey_rate="${BENCH_JOURNEY_RATE:-0}"
 admission_interval="${BENCH_ADMISSION_INTERVAL:-00:00:00.1}"
 pay_rate="${BENCH_PAY_RATE:-0}"
+charge_rate="${BENCH_CHARGE_RATE:-0}"
 
 money_check() {
   psql_bench -F' ' -c "
@@ -204,9 +206,9 @@ for scenario in "${scenarios[@]}"; do
       row balance 64 "$(load with-tokens.lua "/users/{userId}/amount" 64)" "target ≥ 3,000 req/s, p99 ≤ 50 ms"
       ;;
     charge)
-      BENCH_AMOUNT=1000 wrk -t2 -c"$write_connections" -d"${warmup}s" -s "$BENCH_LUA/charge.lua" "$url" >/dev/null
+      BENCH_AMOUNT=1000 BENCH_RATE="$charge_rate" wrk -t2 -c"$write_connections" -d"${warmup}s" -s "$BENCH_LUA/charge.lua" "$url" >/dev/null
       analyze
-      result="$(BENCH_AMOUNT=1000 wrk -t2 -c"$write_connections" -d"${seconds}s" -s "$BENCH_LUA/charge.lua" "$url")"
+      result="$(BENCH_AMOUNT=1000 BENCH_RATE="$charge_rate" wrk -t2 -c"$write_connections" -d"${seconds}s" -s "$BENCH_LUA/charge.lua" "$url")"
       counts="$(echo "$result" | grep '^COUNTS')"
       row charge "$write_connections" "$(echo "$result" | grep '^RESULT' | sed -E "s/errors=[0-9]+/errors=$(echo "$counts" | sed -E 's/.*other=([0-9]+).*/\1/')/")" \
         "target ≥ 1,500 /s, p99 ≤ 50 ms; 200s: $(echo "$counts" | sed -E 's/.*created=([0-9]+).*/\1/'), 400s: $(echo "$counts" | sed -E 's/.*refused=([0-9]+).*/\1/')"

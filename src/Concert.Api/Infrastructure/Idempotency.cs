@@ -253,47 +253,26 @@ public sealed class IdempotencyLocks(string connectionString) : IAsyncDisposable
     public async Task<(QueueTicket? Ticket, HeldKey? Held, IdempotencyRecord? Stored)> TryTakeAsync(string token,
         string routeAndKey, IDocumentStore store, CancellationToken cancellation)
     {
-        var schema = store.Options.DatabaseSchemaName;
         var connection = await _connections.OpenConnectionAsync(cancellation);
         try
         {
-            await using var take = new NpgsqlBatch(connection)
-            {
-                BatchCommands =
-                {
-                    new NpgsqlBatchCommand(
-                        $"select t.data, pg_try_advisory_lock(hashtextextended(t.data ->> 'UserId' || $2, 0)) from {schema}.mt_doc_queueticket t where t.token = $1")
-                    {
-                        Parameters = { new NpgsqlParameter { Value = token }, new NpgsqlParameter { Value = routeAndKey } },
-                    },
-                    new NpgsqlBatchCommand(
-                        $"select r.data from {schema}.mt_doc_idempotencyrecord r where r.id = (select t.data ->> 'UserId' from {schema}.mt_doc_queueticket t where t.token = $1) || $2")
-                    {
-                        Parameters = { new NpgsqlParameter { Value = token }, new NpgsqlParameter { Value = routeAndKey } },
-                    },
-                },
-            };
             var serializer = store.Options.Serializer();
+            var (ticket, taken, stored) = ((QueueTicket?)null, false, (IdempotencyRecord?)null);
+            await using (var take = TakeBatch(connection, store.Options.DatabaseSchemaName, token, routeAndKey))
             await using (var reader = await take.ExecuteReaderAsync(cancellation))
             {
                 if (await reader.ReadAsync(cancellation))
                 {
-                    var ticket = serializer.FromJson<QueueTicket>(reader, 0);
-                    var taken = reader.GetBoolean(1);
+                    ticket = serializer.FromJson<QueueTicket>(reader, 0);
+                    taken = reader.GetBoolean(1);
                     await reader.NextResultAsync(cancellation);
-                    var stored = await reader.ReadAsync(cancellation)
-                        ? serializer.FromJson<IdempotencyRecord>(reader, 0)
-                        : null;
-                    if (taken) return (ticket, new HeldKey(connection), stored);
-
-                    await reader.DisposeAsync();
-                    await connection.DisposeAsync();
-                    return (ticket, null, stored);
+                    if (await reader.ReadAsync(cancellation)) stored = serializer.FromJson<IdempotencyRecord>(reader, 0);
                 }
             }
 
+            if (taken) return (ticket, new HeldKey(connection), stored);
             await connection.DisposeAsync();
-            return (null, null, null);
+            return (ticket, null, stored);
         }
         catch
         {
@@ -302,6 +281,23 @@ public sealed class IdempotencyLocks(string connectionString) : IAsyncDisposable
             throw;
         }
     }
+
+    private static NpgsqlBatch TakeBatch(NpgsqlConnection connection, string schema, string token, string routeAndKey) => new(connection)
+    {
+        BatchCommands =
+        {
+            new NpgsqlBatchCommand(
+                $"select t.data, pg_try_advisory_lock(hashtextextended(t.data ->> 'UserId' || $2, 0)) from {schema}.mt_doc_queueticket t where t.token = $1")
+            {
+                Parameters = { new NpgsqlParameter { Value = token }, new NpgsqlParameter { Value = routeAndKey } },
+            },
+            new NpgsqlBatchCommand(
+                $"select r.data from {schema}.mt_doc_idempotencyrecord r where r.id = (select t.data ->> 'UserId' from {schema}.mt_doc_queueticket t where t.token = $1) || $2")
+            {
+                Parameters = { new NpgsqlParameter { Value = token }, new NpgsqlParameter { Value = routeAndKey } },
+            },
+        },
+    };
 
     public ValueTask DisposeAsync() => _connections.DisposeAsync();
 

@@ -114,7 +114,7 @@ public static class ConcertSetup
             StatusCodeSelector = exception => exception switch
             {
                 BadHttpRequestException bad => bad.StatusCode,
-                _ when Postgres.IsOverloaded(exception) => StatusCodes.Status503ServiceUnavailable,
+                _ when Postgres.IsUnavailable(exception) => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status500InternalServerError,
             },
         });

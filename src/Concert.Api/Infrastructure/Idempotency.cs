@@ -1,3 +1,4 @@
+using System.Data;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Concert.Api.Queue;
@@ -309,8 +310,18 @@ public sealed class IdempotencyLocks(string connectionString) : IAsyncDisposable
         {
             if (_released) return;
             _released = true;
-            await using var release = new NpgsqlCommand("select pg_advisory_unlock_all()", connection);
-            await release.ExecuteNonQueryAsync();
+            if (connection.State != ConnectionState.Open) return; // broken: PostgreSQL ended its session, and its locks
+            try
+            {
+                await using var release = new NpgsqlCommand("select pg_advisory_unlock_all()", connection);
+                await release.ExecuteNonQueryAsync();
+            }
+            catch (NpgsqlException)
+            {
+                // The unlock did not run (mostly: the connection broke, and the key went with its session). Should the
+                // session live on, it still holds the key: closed instead of pooled, it lets go of it.
+                NpgsqlConnection.ClearPool(connection);
+            }
         }
 
         public async ValueTask DisposeAsync()

@@ -35,12 +35,15 @@ public static class Postgres
     public const int DefaultMaxPoolSize = 20;
 
     /// <summary>
-    /// The database did not answer in time: no pooled connection came free within the pool's Timeout, or a statement
-    /// ran past its CommandTimeout. The request was refused, not failed: 503, and the client may try again.
+    /// The database could not serve the request for now: no pooled connection came free within the pool's Timeout, a
+    /// statement ran past its CommandTimeout, PostgreSQL dropped the connection (a restart, a failover, a terminated
+    /// backend) or refused a new one (too many connections), or a lock wait gave up. Npgsql calls these transient.
+    /// What the request had begun was rolled back with its transaction (unless the failure struck the commit itself, and
+    /// then a retry with its Idempotency-Key is answered from the committed outcome): 503, and the client may try again.
     /// </summary>
-    public static bool IsOverloaded(Exception exception) =>
-        exception is NpgsqlException { InnerException: TimeoutException }
-        || exception.InnerException is { } inner && IsOverloaded(inner);
+    public static bool IsUnavailable(Exception exception) =>
+        exception is NpgsqlException { IsTransient: true }
+        || exception.InnerException is { } inner && IsUnavailable(inner);
 
     private static bool Names(string connectionString, params string[] keywords) =>
         keywords.Any(keyword => connectionString.Contains(keyword, StringComparison.OrdinalIgnoreCase));

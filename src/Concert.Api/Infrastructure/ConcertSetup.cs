@@ -81,6 +81,8 @@ public static class ConcertSetup
             .UseLightweightSessions()
             // The async projections (reports) run on one node at a time, spread by Wolverine across the nodes.
             .IntegrateWithWolverine(integration => integration.UseWolverineManagedEventSubscriptionDistribution = true);
+        services.AddSingleton<MartenCommandLog>();
+        services.ConfigureMarten((provider, options) => options.Logger(provider.GetRequiredService<MartenCommandLog>()));
         if (configuration.GetValue<bool>("Demo:SeedConcert"))
         {
             marten.InitializeWith<DemoConcert>();

@@ -9,7 +9,7 @@ using Npgsql;
 
 namespace Concert.Specs.Platform;
 
-public sealed class RunningShortOfConnections(SmallPoolApp app) : IClassFixture<SmallPoolApp>
+public sealed class DatabaseConnections(SmallPoolApp app) : IClassFixture<SmallPoolApp>
 {
     [Fact]
     public async Task fans_who_give_up_while_requests_wait_for_a_connection_leave_every_connection_behind()
@@ -81,5 +81,52 @@ public sealed class RunningShortOfConnections(SmallPoolApp app) : IClassFixture<
         }
 
         (await app.Host.Issue(Guid.NewGuid())).Token.ShouldNotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public async Task charges_whose_connections_postgresql_drops_get_503_never_500_and_their_retries_charge_each_exactly_once()
+    {
+        var fan = await app.Host.NewAdmittedFan();
+        var answers = new List<(string Key, int Status)>();
+        for (var round = 0; round < 10; round++)
+        {
+            var charges = Enumerable.Range(0, 4 * SmallPoolApp.PoolSize).Select(_ => Charge(Guid.NewGuid().ToString())).ToList();
+            await Task.Delay(Random.Shared.Next(1, 15));
+            await TerminateEveryConnectionOfTheDatabase();
+            answers.AddRange(await Task.WhenAll(charges));
+        }
+
+        answers.ShouldAllBe(answer => answer.Status == 200 || answer.Status == 503);
+        answers.ShouldContain(answer => answer.Status == 503);
+
+        // A refused charge may have committed just before its connection broke: its retry is answered from its key.
+        foreach (var (key, _) in answers.Where(answer => answer.Status == 503))
+        {
+            (await Charge(key)).Status.ShouldBe(200);
+        }
+
+        (await app.Host.Balance(fan)).ShouldBe(1_000 * answers.Count);
+
+        async Task<(string Key, int Status)> Charge(string key)
+        {
+            var answer = await app.Host.Charge(fan, 1_000, key, expectedStatus: null);
+            if (answer.Context.Response.StatusCode == 503)
+            {
+                await answer.ShouldBeProblem(503, "SERVICE_BUSY");
+                answer.Context.Response.Headers.RetryAfter.ToString().ShouldBe("1");
+            }
+
+            return (key, answer.Context.Response.StatusCode);
+        }
+    }
+
+    private async Task TerminateEveryConnectionOfTheDatabase()
+    {
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var terminate = new NpgsqlCommand(
+            "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()",
+            connection);
+        await terminate.ExecuteNonQueryAsync();
     }
 }

@@ -18,11 +18,14 @@ public sealed class MartenCommandLog(ILogger<MartenCommandLog> logger) : IMarten
 
     public void LogFailure(NpgsqlCommand command, Exception ex) => LogFailure(ex, command.CommandText);
 
-    public void LogFailure(NpgsqlBatch batch, Exception ex) =>
+    public void LogFailure(NpgsqlBatch batch, Exception ex)
+    {
+        // A lost race is Debug, off in production: its batch's text is only joined when it will be written.
+        if (!logger.IsEnabled(LevelOf(ex))) return;
         LogFailure(ex, string.Join(";\n", batch.BatchCommands.Cast<NpgsqlBatchCommand>().Select(command => command.CommandText)));
+    }
 
-    public void LogFailure(Exception ex, string message) =>
-        logger.Log(IsStreamWriteConflict(ex) ? LogLevel.Debug : LogLevel.Error, ex, "Marten command failed:\n{Sql}", message);
+    public void LogFailure(Exception ex, string message) => logger.Log(LevelOf(ex), ex, "Marten command failed:\n{Sql}", message);
 
     public void LogSuccess(NpgsqlCommand command)
     {
@@ -43,6 +46,8 @@ public sealed class MartenCommandLog(ILogger<MartenCommandLog> logger) : IMarten
     public void OnBeforeExecute(NpgsqlBatch batch)
     {
     }
+
+    private static LogLevel LevelOf(Exception exception) => IsStreamWriteConflict(exception) ? LogLevel.Debug : LogLevel.Error;
 
     /// <summary>
     /// PostgreSQL's side of Marten's optimistic concurrency: an append to a stream whose version moved on (MT003), or

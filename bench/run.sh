@@ -2,9 +2,19 @@
 # Concert's load benchmark: starts the service in Release (Production, Static handlers) on a fresh database,
 # drives it with wrk over loopback, and prints a table. Server, PostgreSQL and wrk share this machine.
 # Usage: bench/run.sh [scenario ...]   (default: all, in this order)
+#   pgbench     the PostgreSQL ceiling of this machine, the service stopped: pgbench -S (reads) and pgbench's
+#               default TPC-B-like transaction (3 updates, an insert, a select), 64 clients, on a database of its own
 #   seats       gated seat-map reads by 64 admitted fans                      target ≥ 3,000 req/s, p99 ≤ 30 ms
-#   issue       tokens issued to new fans                                     target ≥ 2,500 /s
+#   issue       tokens issued to new fans                                     target ≥ 6,000 /s
 #   check       polls of waiting fans, ≥100,000 waiting in line               target ≥ 5,000 req/s, p99 ≤ 20 ms
+#               (2,000 of them polled in turn; the others lapse after Queue:WaitingTtl like any fan who stops)
+#   crowd       BENCH_CROWD [100,000] distinct waiting fans, every token polled  target ≥ 20,000 checks/s, p99 ≤ 20 ms,
+#               in rotation for BENCH_CROWD_SECONDS [60] s after the warm-up;    ≤ 0.01 PostgreSQL commits per check
+#               then the crowd is polled at a pace until an unpolled control group of 1,000 fans, issued after the
+#               crowd, has lapsed: none of the polled fans may have lost the place, every control fan must have
+#               lapsed within Queue:AdmissionInterval + 1 s of its deadline (issue time + Queue:WaitingTtl)
+#   holds-under-crowd  holds on distinct seats by 10,000 admitted fans,         target under the crowd ≥ 70 % of alone
+#               alone and then while BENCH_CROWD_RATE [5,000] checks/s poll 20,000 waiting fans (paced), one database
 #   hold-storm  10,000 admitted fans try random seats of one 50-seat schedule  target ≥ 2,000 attempts/s; exactly 50 holds
 #   holds       holds on distinct seats over many schedules                   target ≥ 1,000 holds/s, p99 ≤ 50 ms
 #               (BENCH_WRITE_CONNECTIONS [32] connections, as charge and pay: the write rates saturate below 32,
@@ -27,11 +37,13 @@
 #   (grants + charges − payments = the sum of the balances, from the events) and that no seat was sold twice.
 # The hold scenarios run on a database of their own (a line of 100,000 waiting fans would stand before their fans);
 # expiry on another, with 30-second holds.
+# Every scenario runs with the shipped defaults of Queue:* (2-minute waits, 10-minute turns, 100 active), except
+# where a line above names a setting.
 # Env: BENCH_SECONDS [15] measured seconds per scenario, after BENCH_WARMUP [10] seconds of the same load.
 #      BENCH_CONN_EXTRA: appended to the service's connection string (e.g. ";Maximum Pool Size=32").
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-scenarios=("$@"); [ ${#scenarios[@]} -gt 0 ] || scenarios=(seats issue check hold-storm holds expiry balance charge pay journey)
+scenarios=("$@"); [ ${#scenarios[@]} -gt 0 ] || scenarios=(pgbench seats issue check crowd hold-storm holds holds-under-crowd expiry balance charge pay journey)
 seconds="${BENCH_SECONDS:-15}"
 warmup="${BENCH_WARMUP:-10}"
 port=5098
@@ -44,7 +56,8 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 "$root/concert" db start >/dev/null
 server="$("$root/concert" db url)"
 database="concert_bench"
-psql_bench() { psql -h 127.0.0.1 -p "${CONCERT_PG_PORT:-55432}" -U postgres -Atq "$@"; }
+pg_port="${CONCERT_PG_PORT:-55432}"
+psql_bench() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -Atq "$@"; }
 dotnet build "$root/src/Concert.Api" -c Release -v quiet -nologo >/dev/null
 dotnet build "$root/bench/Journey" -c Release -v quiet -nologo >/dev/null
 mkdir -p "$root/.local"
@@ -74,7 +87,7 @@ run_server() {
     cd "$root/src/Concert.Api/bin/Release/net10.0"
     export ConnectionStrings__Postgres="${server/Database=concert/Database=$database}${BENCH_CONN_EXTRA:-}"
     export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$url" Admin__ApiKey="$admin_key" \
-      Logging__LogLevel__Default=Warning Queue__WaitingTtl=00:30:00
+      Logging__LogLevel__Default=Warning
     for setting in "${settings[@]}"; do export "${setting?}"; done
     dotnet Concert.Api.dll db-apply >/dev/null
     exec dotnet Concert.Api.dll >"$work/server.log" 2>&1
@@ -149,6 +162,22 @@ admitted_fans() { # N -> file of N ACTIVE tokens
   echo "$file"
 }
 
+# N FILE -> FILE of "token userId" lines of at least N new fans, left waiting in line
+waiting_fans_file() {
+  local n="$1" file="$2"
+  rm -f "$file".*
+  while [ "$(cat "$file".* 2>/dev/null | wc -l)" -lt "$n" ]; do
+    BENCH_OUT="$file" wrk -t2 -c64 -d2s -s "$BENCH_LUA/issue-save.lua" "$url" >/dev/null
+  done
+  cat "$file".* >"$file"
+}
+
+# Transactions PostgreSQL committed in the bench database so far (read-only ones included).
+commits() { psql_bench -c "select xact_commit from pg_stat_database where datname = '$database'" postgres; }
+
+# wrk's RESULT line -> the value of one of its fields
+field() { echo "$1" | sed -E "s/.*$2=([0-9.]+).*/\1/"; }
+
 # The money and seats of the wallet scenarios, checked after them.
 write_connections="${BENCH_WRITE_CONNECTIONS:-32}"
 journey_fans="${BENCH_JOURNEY_FANS:-128}"
@@ -157,6 +186,10 @@ journey_rate="${BENCH_JOURNEY_RATE:-0}"
 admission_interval="${BENCH_ADMISSION_INTERVAL:-00:00:00.1}"
 pay_rate="${BENCH_PAY_RATE:-0}"
 charge_rate="${BENCH_CHARGE_RATE:-0}"
+crowd_size="${BENCH_CROWD:-100000}"
+crowd_seconds="${BENCH_CROWD_SECONDS:-60}"
+crowd_rate="${BENCH_CROWD_RATE:-5000}"
+waiting_ttl=120 # the shipped Queue:WaitingTtl, in seconds
 
 money_check() {
   psql_bench -F' ' -c "
@@ -201,6 +234,81 @@ for scenario in "${scenarios[@]}"; do
       ;;
   esac
   case "$scenario" in
+    pgbench)
+      # PostgreSQL alone, over the same Unix socket the service uses: what the database of this machine can do.
+      stop_server
+      psql_bench -c "drop database if exists pgbench_ceiling" -c "create database pgbench_ceiling" postgres
+      pg_socket="$(echo "$server" | sed -E 's/.*Host=([^;]+).*/\1/')"
+      pgbench -h "$pg_socket" -p "$pg_port" -U postgres -i -q -s 10 pgbench_ceiling >/dev/null 2>&1
+      reads="$(pgbench -h "$pg_socket" -p "$pg_port" -U postgres -S -c 64 -j 2 -T "$seconds" pgbench_ceiling 2>/dev/null | sed -nE 's/^tps = ([0-9]+).*/\1/p')"
+      writes="$(pgbench -h "$pg_socket" -p "$pg_port" -U postgres -c 64 -j 2 -T "$seconds" pgbench_ceiling 2>/dev/null | sed -nE 's/^tps = ([0-9]+).*/\1/p')"
+      psql_bench -c "drop database pgbench_ceiling" postgres
+      rows+=("$(printf '%-10s %5s %9s %8s %8s %8s %7s  %s' pgbench 64 "$reads" - - - 0 "select-only (-S) transactions/s")")
+      rows+=("$(printf '%-10s %5s %9s %8s %8s %8s %7s  %s' pgbench 64 "$writes" - - - 0 "TPC-B-like transactions/s (3 updates, an insert, a select; fsync on)")")
+      start_server
+      fresh_for_holds="" fresh_for_wallet=""
+      ;;
+    crowd)
+      start_server
+      fresh_for_holds="" fresh_for_wallet=""
+      waiting_fans_file "$crowd_size" "$work/crowd"
+      # The control group stands behind the crowd (so nobody in it is admitted) and never checks.
+      rm -f "$work/control".*
+      BENCH_OUT="$work/control" BENCH_LIMIT=1000 wrk -t2 -c8 -d2s -s "$BENCH_LUA/issue-save.lua" "$url" >/dev/null
+      cat "$work/control".* >"$work/control"
+      control_deadline=$(( $(date +%s) + waiting_ttl ))
+      BENCH_TOKENS="$work/crowd" BENCH_PATH=/waiting/check wrk -t2 -c64 -d"${warmup}s" -s "$BENCH_LUA/with-tokens.lua" "$url" >/dev/null
+      analyze
+      before="$(commits)"
+      result="$(BENCH_TOKENS="$work/crowd" BENCH_PATH=/waiting/check wrk -t2 -c64 -d"${crowd_seconds}s" -s "$BENCH_LUA/with-tokens.lua" "$url" | grep '^RESULT')"
+      after="$(commits)"
+      per_check="$(echo "scale=4; ($after - $before) / $(field "$result" requests)" | bc)"
+      # The crowd goes on checking, paced, until the control group is well past its deadline (the verdict is its lateness).
+      rest=$(( control_deadline + 15 - $(date +%s) ))
+      if [ "$rest" -gt 0 ]; then
+        BENCH_TOKENS="$work/crowd" BENCH_PATH=/waiting/check BENCH_RATE="$crowd_rate" \
+          wrk -t2 -c64 -d"${rest}s" -s "$BENCH_LUA/with-tokens.lua" "$url" >/dev/null
+      fi
+      read -r crowd_found crowd_lost control_found control_lapsed control_late waiting < <(psql_bench -F' ' \
+        -c "create temp table crowd (token text, user_id text)" -c "\\copy crowd from '$work/crowd' with (delimiter ' ')" \
+        -c "create temp table control (token text, user_id text)" -c "\\copy control from '$work/control' with (delimiter ' ')" \
+        -c "select (select count(*) from crowd c join concert.mt_doc_queueticket t on t.token = c.token),
+                   (select count(*) from crowd c join concert.mt_doc_queueticket t on t.token = c.token where t.status = 2),
+                   (select count(*) from control c join concert.mt_doc_queueticket t on t.token = c.token),
+                   (select count(*) from control c join concert.mt_doc_queueticket t on t.token = c.token where t.status = 2),
+                   (select coalesce(round(max(extract(epoch from (e.data->>'ExpiredAt')::timestamptz - (t.data->>'IssuedAt')::timestamptz) - $waiting_ttl)::numeric, 1), -1)
+                    from control c join concert.mt_doc_queueticket t on t.token = c.token
+                    join concert.mt_events e on e.stream_id = t.id and e.type = 'token_expired' and e.data->>'Token' = t.token),
+                   (select count(*) from concert.mt_doc_queueticket where status = 0)" "$database")
+      row crowd 64 "$result" "target ≥ 20,000 req/s, p99 ≤ 20 ms, ≤ 0.01 commits/check: $per_check commits/check ($(( after - before )) in ${crowd_seconds}s); $crowd_found fans polled, $crowd_lost lost the place; control: $control_lapsed of $control_found lapsed, the last ${control_late}s after its deadline; $waiting waiting at the end"
+      ;;
+    holds-under-crowd)
+      start_server
+      fresh_for_holds="" fresh_for_wallet=""
+      holders="$(admitted_fans_file 10000 holders)"
+      # Nobody else is admitted from here on: the crowd waits.
+      admin PATCH /admin/queue "{\"maxActive\":$(admin GET /admin/queue | json_field active)}" >/dev/null
+      targets="$(open_schedules 3000)"
+      waiting_fans_file 20000 "$work/waiting"
+      BENCH_FANS="$holders" BENCH_MODE=distinct BENCH_SCHEDULES=$targets wrk -t2 -c"$write_connections" -d"${warmup}s" -s "$BENCH_LUA/hold.lua" "$url" >/dev/null
+      analyze
+      alone="$(BENCH_FANS="$holders" BENCH_MODE=distinct BENCH_SEAT_OFFSET=40000 BENCH_SCHEDULES=$targets \
+        wrk -t2 -c"$write_connections" -d"${seconds}s" -s "$BENCH_LUA/hold.lua" "$url")"
+      BENCH_TOKENS="$work/waiting" BENCH_PATH=/waiting/check BENCH_RATE="$crowd_rate" \
+        wrk -t2 -c64 -d"$(( seconds + 7 ))s" -s "$BENCH_LUA/with-tokens.lua" "$url" >"$work/crowd-paced" &
+      crowd_pid=$!
+      BENCH_FANS="$holders" BENCH_MODE=distinct BENCH_SEAT_OFFSET=80000 BENCH_SCHEDULES=$targets \
+        wrk -t2 -c"$write_connections" -d5s -s "$BENCH_LUA/hold.lua" "$url" >/dev/null
+      under="$(BENCH_FANS="$holders" BENCH_MODE=distinct BENCH_SEAT_OFFSET=100000 BENCH_SCHEDULES=$targets \
+        wrk -t2 -c"$write_connections" -d"${seconds}s" -s "$BENCH_LUA/hold.lua" "$url")"
+      wait "$crowd_pid"
+      crowd_result="$(grep '^RESULT' "$work/crowd-paced")"
+      alone_rps="$(field "$(echo "$alone" | grep '^RESULT')" rps)"
+      under_rps="$(field "$(echo "$under" | grep '^RESULT')" rps)"
+      row holds "$write_connections" "$(echo "$alone" | grep '^RESULT')" "alone (the reference for the line below)"
+      row "  +crowd" "$write_connections" "$(echo "$under" | grep '^RESULT')" \
+        "target ≥ 70 % of alone: $(( 100 * under_rps / alone_rps )) %; the crowd meanwhile: $(field "$crowd_result" rps) checks/s of 20,000 waiting fans, p99 $(field "$crowd_result" p99) ms"
+      ;;
     balance)
       BENCH_TOKENS="$BENCH_FANS" export BENCH_TOKENS
       row balance 64 "$(load with-tokens.lua "/users/{userId}/amount" 64)" "target ≥ 3,000 req/s, p99 ≤ 50 ms"
@@ -254,7 +362,7 @@ for scenario in "${scenarios[@]}"; do
     pay|journey) rows+=("$(money_check)") ;;
   esac
   case "$scenario" in
-    balance|charge|pay|journey) ;;
+    balance|charge|pay|journey|pgbench|crowd|holds-under-crowd) ;;
     hold-storm)
       target="$(open_schedules 1)"
       schedule_id="${target#*:}"
@@ -321,7 +429,7 @@ for scenario in "${scenarios[@]}"; do
         "target ≥ 3,000 req/s, p99 ≤ 30 ms"
       ;;
     issue)
-      row issue 64 "$(load issue.lua /waiting/issue 64)" "target ≥ 2,500 tokens/s"
+      row issue 64 "$(load issue.lua /waiting/issue 64)" "target ≥ 6,000 tokens/s"
       ;;
     check)
       while [ "$(waiting_count)" -lt 100000 ]; do

@@ -1,4 +1,5 @@
 -- POST /waiting/issue for new fans, saving "token userId" lines to BENCH_OUT.<thread>.
+-- BENCH_LIMIT (optional): at most that many fans in all; after them only health probes, which are not saved.
 dofile(os.getenv("BENCH_LUA") .. "/issue.lua")
 
 local ids = 0
@@ -13,6 +14,16 @@ local base_init = init
 function init(args)
   base_init(args)
   out = io.open(os.getenv("BENCH_OUT") .. "." .. out_id, "a")
+  limit = tonumber(os.getenv("BENCH_LIMIT") or "")
+  if limit then limit = math.floor(limit / 2) end -- wrk -t2
+  sent = 0
+end
+
+local base_request = request
+function request()
+  if limit and sent >= limit then return wrk.format("GET", "/health/live") end
+  sent = sent + 1
+  return base_request()
 end
 
 function response(status, headers, body)

@@ -37,9 +37,11 @@ public static class ConcertSetup
         services.AddSingleton<PaymentIds>();
         services.AddHostedService<IdempotencyPurge>();
         services.AddSingleton(_ => new IdempotencyLocks(Postgres.ConnectionString(configuration)));
-        services.AddSingleton<LineView>();
-        services.AddSingleton<QueueAdmission>();
-        services.AddHostedService(provider => provider.GetRequiredService<QueueAdmission>());
+        services.AddSingleton<QueueTokens>();
+        AddBackgroundSingleton<TokenIssuer>(services);
+        AddBackgroundSingleton<LineView>(services);
+        AddBackgroundSingleton<PresenceBook>(services);
+        AddBackgroundSingleton<QueueAdmission>(services);
 
         services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
@@ -106,6 +108,13 @@ public static class ConcertSetup
             options.OnException<JasperFx.ConcurrencyException>().RetryTimes(3);
         });
         services.AddWolverineHttp();
+    }
+
+    /// <summary>A service that endpoints call and that also runs in the background, as one instance.</summary>
+    private static void AddBackgroundSingleton<T>(IServiceCollection services) where T : class, IHostedService
+    {
+        services.AddSingleton<T>();
+        services.AddHostedService(provider => provider.GetRequiredService<T>());
     }
 
     public static void UseConcert(this WebApplication app)

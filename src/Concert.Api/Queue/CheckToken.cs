@@ -7,27 +7,39 @@ namespace Concert.Api.Queue;
 
 public static class CheckTokenEndpoint
 {
+    /// <summary>
+    /// A waiting fan known to this node is answered from memory: the token's signature, this node's copy of the line,
+    /// and its note of the fan's presence; no database round trip and no write (the sign of life is written in bulk
+    /// later, see <see cref="PresenceBook"/>). Anyone else (an admitted fan, a token this node has not seen, one near its
+    /// lapse, one the line's copy says has left) is answered from the database's truth.
+    /// </summary>
     [WolverineGet("/waiting/check")]
     [Tags("Queue")]
     [EndpointSummary("The fan's place in line, whether they are admitted, and the estimated wait. Keeps a waiting token alive.")]
     [ProblemResponse(401, "TOKEN_EXPIRED", "The queue token is missing, unknown or expired.")]
     [ProblemResponse(401, "TOKEN_INVALID", "The queue token is not a token this service issues.")]
-    public static async Task<IResult> Get(HttpContext context, IDocumentStore store, LineView lineView, TimeProvider clock,
-        QueueOptions options, CancellationToken cancellation)
+    public static async Task<IResult> Get(HttpContext context, QueueTokens tokens, LineView lineView, PresenceBook presence,
+        IDocumentStore store, TimeProvider clock, QueueOptions options, CancellationToken cancellation)
     {
         var token = QueueGate.TokenOf(context);
-        if (QueueGate.MalformedToken(token) is { } malformed) return TypedResults.Problem(malformed);
+        if (token.Length == 0) return TypedResults.Problem(QueueGate.ExpiredToken());
+        if (!tokens.TryRead(token, out var fan)) return TypedResults.Problem(QueueGate.InvalidToken());
 
         var now = clock.GetUtcNow();
-        await using var query = store.QuerySession();
-        var (found, aheadInBucket) = token.Length == 0
-            ? (null, 0)
-            : await QueueStore.TicketAndWaitersAheadAsync(query, token, now, cancellation);
-        var (ticket, refused) = QueueGate.LiveOrRefused(found, now);
-        if (refused is not null) return TypedResults.Problem(refused);
+        var line = await lineView.CurrentAsync(cancellation);
+        if (line.Line.Places.MayBeWaiting(fan.Seq) && presence.TrySee(fan, now))
+        {
+            return QueueStatus.Waiting(token, fan.UserId, presence.Tell(fan.Seq, line.Line.Places.PositionOf(fan.Seq)), line, now, options)
+                .ToResult(context);
+        }
 
-        ticket = await QueueTokens.RenewIfDueAsync(store, ticket!, now, options.Times, cancellation);
-        var (line, control) = await lineView.CurrentAsync(cancellation);
-        return QueueStatus.Of(ticket, line.Position(ticket, now, aheadInBucket), line, control, now, options).ToResult(context);
+        await using var query = store.QuerySession();
+        var (ticket, refused) = QueueGate.LiveOrRefused(await QueueStore.TicketByTokenAsync(query, token, cancellation), now);
+        if (refused is not null) return TypedResults.Problem(refused);
+        if (ticket!.StatusAt(now) == TicketStatus.Active) return QueueStatus.Admitted(ticket).ToResult(context);
+
+        await presence.SawAsync(ticket, now, cancellation);
+        return QueueStatus.Waiting(token, fan.UserId, presence.Tell(fan.Seq, line.Line.Places.PositionOf(fan.Seq)), line, now, options)
+            .ToResult(context);
     }
 }

@@ -4,107 +4,50 @@ using Marten;
 namespace Concert.Api.Queue;
 
 /// <summary>
-/// The line as the admission job last counted it, so that no issue or check ever counts the waiters:
-/// for every bucket of <see cref="BucketSize"/> places (by Seq), how many waiters stand before it.
-/// A position is then that figure plus the live waiters ahead inside one bucket (an index range of at most
-/// BucketSize entries); a place issued after the count is at the end of the line, behind every counted waiter.
-/// Derived data, rewritten by each admission run; the events remain the truth.
+/// The line as the last admission run counted it: the places of the waiting fans (as runs of consecutive places),
+/// the active fans and the admissions of the last minute. Every node keeps a copy in memory (<see cref="LineView"/>), so
+/// a check or an issue never counts the line. Derived data, rewritten by each admission run in the run's own
+/// transaction; the events remain the truth.
 /// </summary>
 public sealed record LineSnapshot(
     string Id,
     DateTimeOffset ComputedAt,
-    long CoveredUpToSeq,
-    int Waiting,
+    WaitingPlaces Places,
     int Active,
     int AdmittedLastMinute,
-    long FirstBucket,
-    IReadOnlyList<int> WaitingBeforeBucket,
     long Runs)
 {
     public const string TheId = "line";
-    public const int BucketSize = 256;
 
+    /// <summary>How often the places are read from every ticket instead of from the previous count and the run's changes.</summary>
     public const int FullCountEvery = 60;
 
-    public static readonly LineSnapshot Empty = new(TheId, DateTimeOffset.MinValue, 0, 0, 0, 0, 0, [], 0);
+    public static readonly LineSnapshot Empty = new(TheId, DateTimeOffset.MinValue, WaitingPlaces.None, 0, 0, 0);
 
-    /// <summary>1 for the next fan to be admitted; 0 for an active one.</summary>
-    public async Task<long> PositionOfAsync(IQuerySession session, QueueTicket ticket, DateTimeOffset now,
-        CancellationToken cancellation) =>
-        NeedsCountInBucket(ticket, now)
-            ? Position(ticket, now, (await QueueStore.TicketAndWaitersAheadAsync(session, ticket.Token, now, cancellation)).AheadInBucket)
-            : Position(ticket, now, aheadInBucket: 0);
-
-    /// <param name="aheadInBucket">Live waiters from the start of the ticket's bucket up to its place.</param>
-    public long Position(QueueTicket ticket, DateTimeOffset now, int aheadInBucket)
-    {
-        if (ticket.StatusAt(now) != TicketStatus.Waiting) return 0;
-        if (ticket.Seq > CoveredUpToSeq) return Waiting + (ticket.Seq - CoveredUpToSeq);
-
-        var index = ticket.Seq / BucketSize - FirstBucket;
-        var beforeBucket = index < 0 ? 0 : WaitingBeforeBucket[(int)Math.Min(index, WaitingBeforeBucket.Count - 1)];
-        return beforeBucket + aheadInBucket + 1;
-    }
-
-    private bool NeedsCountInBucket(QueueTicket ticket, DateTimeOffset now) =>
-        ticket.StatusAt(now) == TicketStatus.Waiting && ticket.Seq <= CoveredUpToSeq;
+    public int Waiting => (int)Places.Count;
 
     /// <summary>
-    /// The admission job's last step. Usually an update: the places that left the line in this run (admitted, or
-    /// recorded as abandoned) come off their buckets, and the places issued since the last count are counted
-    /// (as many as were issued in one interval, whatever the line's length). Every <see cref="FullCountEvery"/>
-    /// runs, or with no earlier count, the whole line is counted instead, so nothing can drift for long.
-    /// Waiters are counted as recorded (not yet expired); a lapsed one drops out when the job records it.
+    /// The admission run's count, in the run's transaction once it holds <see cref="QueueStore.CountLock"/>: the waiting
+    /// places are this count's, less the places the run took out of the line (not yet visible to the run's own reads),
+    /// plus the waiting places drawn since this count. Every <see cref="FullCountEvery"/> runs, or with no earlier count,
+    /// the places are read from every waiting ticket instead, so nothing can drift for long. Waiters are counted while
+    /// live: one who stopped checking drops out at the count after their lapse at the latest.
     /// </summary>
-    public async Task<LineSnapshot> NextAsync(IQuerySession session, DateTimeOffset now, IReadOnlyCollection<long> leftTheLine,
+    public async Task<LineSnapshot> NextAsync(IQuerySession session, DateTimeOffset now, AdmissionRun run,
         CancellationToken cancellation)
     {
         var coveredUpTo = await QueueStore.LastSeqAsync(session, cancellation);
         var fullCount = ReferenceEquals(this, Empty) || Runs % FullCountEvery == 0;
-        var counted = await WaitingByBucketAsync(session, after: fullCount ? 0 : CoveredUpToSeq, upTo: coveredUpTo, cancellation);
-
-        var perBucket = new Dictionary<long, int>();
-        if (!fullCount)
-        {
-            for (var index = 0; index < WaitingBeforeBucket.Count; index++)
-            {
-                var next = index + 1 < WaitingBeforeBucket.Count ? WaitingBeforeBucket[index + 1] : Waiting;
-                perBucket[FirstBucket + index] = next - WaitingBeforeBucket[index];
-            }
-
-            foreach (var seq in leftTheLine.Where(seq => seq <= CoveredUpToSeq))
-            {
-                perBucket[seq / BucketSize] = perBucket.GetValueOrDefault(seq / BucketSize) - 1;
-            }
-        }
-
-        foreach (var (bucket, waiting) in counted) perBucket[bucket] = perBucket.GetValueOrDefault(bucket) + waiting;
-
-        // Only the stretch of buckets that holds waiters: every place before it has none ahead.
-        var firstBucket = perBucket.Where(b => b.Value > 0).Select(b => b.Key).DefaultIfEmpty(coveredUpTo / BucketSize).Min();
-        var before = new int[Math.Max(1, coveredUpTo / BucketSize - firstBucket + 1)];
-        var running = 0;
-        for (var index = 0; index < before.Length; index++)
-        {
-            before[index] = running;
-            running += perBucket.GetValueOrDefault(firstBucket + index);
-        }
-
-        var active = await QueueStore.CountActiveAsync(session, now, cancellation);
-        var minuteAgo = now.AddMinutes(-1);
-        var admittedLastMinute = await session.Query<QueueTicket>()
-            .CountAsync(t => t.AdmittedAt > minuteAgo, cancellation);
-        return new LineSnapshot(TheId, now, coveredUpTo, running, active, admittedLastMinute, firstBucket, before, Runs + 1);
+        var places = fullCount
+            ? WaitingPlaces.Counted(coveredUpTo, await QueueStore.WaitingRunsAsync(session, now, 0, coveredUpTo, cancellation), run.LeftTheLine)
+            : Places.Next(coveredUpTo, run.LeftTheLine,
+                await QueueStore.WaitingRunsAsync(session, now, Places.CoveredUpToSeq, coveredUpTo, cancellation));
+        return new LineSnapshot(TheId, now, places, run.ActiveAfter, run.AdmittedLastMinute, Runs + 1);
     }
-
-    private static async Task<Dictionary<long, int>> WaitingByBucketAsync(IQuerySession session, long after, long upTo,
-        CancellationToken cancellation) =>
-        (await session.QueryAsync<BucketCount>(
-            $"select json_build_object('Bucket', seq / {BucketSize}, 'Waiting', count(*)) "
-            + $"from {session.DocumentStore.Options.DatabaseSchemaName}.mt_doc_queueticket "
-            + $"where status = ? and seq > ? and seq <= ? group by seq / {BucketSize}",
-            cancellation, (int)TicketStatus.Waiting, after, upTo))
-        .ToDictionary(row => row.Bucket, row => row.Waiting);
 }
 
-internal sealed record BucketCount(long Bucket, int Waiting);
+/// <summary>What an admission run changed, as the count needs it.</summary>
+/// <param name="LeftTheLine">The places of the waiting fans the run admitted or recorded as abandoned.</param>
+/// <param name="ActiveAfter">Fans active once the run commits.</param>
+/// <param name="AdmittedLastMinute">Admissions in the minute up to the run, its own included.</param>
+public sealed record AdmissionRun(IReadOnlyCollection<long> LeftTheLine, int ActiveAfter, int AdmittedLastMinute);

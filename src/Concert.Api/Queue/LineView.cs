@@ -1,36 +1,67 @@
-using System.Diagnostics;
 using Concert.Domain.Queue;
 using Marten;
 
 namespace Concert.Api.Queue;
 
+/// <summary>The line snapshot and the operator's controls, as a node holds them in memory.</summary>
+public sealed record LineReading(LineSnapshot Line, QueueControl Control);
+
 /// <summary>
-/// The line snapshot and the operator's controls as this node last read them, reused for a tenth of a second:
-/// every check and issue needs them, and they change only when an admission run or an operator writes them
-/// (this node forgets its copy at once when it does either; other nodes within <see cref="Freshness"/>).
+/// This node's copy of the line snapshot and the operator's controls, so that checks and issues never read them from
+/// the database. The admission run that wrote a snapshot shows it at once on its node; every node polls the two
+/// documents' write times every <see cref="PollInterval"/> and rereads them when either changed, so a copy trails the
+/// latest run by at most that.
 /// </summary>
-public sealed class LineView(IDocumentStore store)
+public sealed class LineView(IDocumentStore store, ILogger<LineView> logger) : BackgroundService
 {
-    public static readonly TimeSpan Freshness = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
-    private volatile Reading? _last;
+    private volatile Copy? _copy;
 
-    public async Task<(LineSnapshot Line, QueueControl Control)> CurrentAsync(CancellationToken cancellation)
+    public async ValueTask<LineReading> CurrentAsync(CancellationToken cancellation) =>
+        _copy?.Reading ?? (await ReadAsync(cancellation)).Reading;
+
+    /// <summary>The snapshot this node's admission run has just committed.</summary>
+    public void Show(LineSnapshot line)
     {
-        var last = _last;
-        if (last is not null && Stopwatch.GetElapsedTime(last.ReadAt) < Freshness) return (last.Line, last.Control);
-
-        await using var session = store.QuerySession();
-        var batch = session.CreateBatchQuery();
-        var line = batch.Load<LineSnapshot>(LineSnapshot.TheId);
-        var control = batch.Load<QueueControl>(QueueControl.StreamKey);
-        await batch.Execute(cancellation);
-        var reading = new Reading(await line ?? LineSnapshot.Empty, await control ?? QueueControl.Initial, Stopwatch.GetTimestamp());
-        _last = reading;
-        return (reading.Line, reading.Control);
+        if (_copy is { } copy) _copy = copy with { Reading = copy.Reading with { Line = line } };
     }
 
-    public void Forget() => _last = null;
+    /// <summary>Reread both at the next request (the operator changed the controls on this node).</summary>
+    public void Forget() => _copy = null;
 
-    private sealed record Reading(LineSnapshot Line, QueueControl Control, long ReadAt);
+    /// <summary>Rereads the documents if either was written since this node read them.</summary>
+    public async Task RefreshAsync(CancellationToken cancellation)
+    {
+        await using var session = store.QuerySession();
+        var written = await QueueStore.LineWrittenAsync(session, cancellation);
+        if (_copy is not { } copy || copy.Written != written) await ReadAsync(cancellation);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(PollInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await RefreshAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogDebug(e, "Reading the line snapshot failed; this node keeps its copy until the next poll");
+            }
+        }
+    }
+
+    private async Task<Copy> ReadAsync(CancellationToken cancellation)
+    {
+        await using var session = store.QuerySession();
+        var (line, control, written) = await QueueStore.ReadLineAsync(session, cancellation);
+        var copy = new Copy(new LineReading(line ?? LineSnapshot.Empty, control ?? QueueControl.Initial), written);
+        _copy = copy;
+        return copy;
+    }
+
+    private sealed record Copy(LineReading Reading, LineWritten Written);
 }

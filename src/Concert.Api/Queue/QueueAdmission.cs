@@ -6,9 +6,10 @@ namespace Concert.Api.Queue;
 
 /// <summary>
 /// Every Queue:AdmissionInterval: records the tokens whose time ran out, admits waiting fans in issue order
-/// into every free place, and recounts the line. Every node runs it; a PostgreSQL advisory lock taken inside
-/// the admitting transaction makes the runs of all nodes take turns, each reading the line only after the
-/// previous run committed, so no place is ever granted twice.
+/// into every free place, and counts the line, in one transaction. Every node runs it; a PostgreSQL advisory lock
+/// taken inside that transaction makes the runs of all nodes take turns, each reading the line only after the
+/// previous run committed, so no place is ever granted twice, and the snapshot it writes is always the count of
+/// what it committed.
 /// </summary>
 public sealed class QueueAdmission(IDocumentStore store, LineView lineView, TimeProvider clock, QueueOptions options,
     ILogger<QueueAdmission> logger) : BackgroundService
@@ -46,7 +47,7 @@ public sealed class QueueAdmission(IDocumentStore store, LineView lineView, Time
             }
             catch (Exception e) when (attempt < 3 && WriteConflicts.IsWriteConflict(e))
             {
-                // A fan's own check wrote to a stream this run was about to change: decide again.
+                // A payment or a new token of a fan wrote to a stream this run was about to change: decide again.
             }
         }
     }
@@ -54,42 +55,21 @@ public sealed class QueueAdmission(IDocumentStore store, LineView lineView, Time
     private async Task AdmitAsync(CancellationToken cancellation)
     {
         var now = clock.GetUtcNow();
-        IReadOnlyCollection<long> leftTheLine;
-        await using (var session = await LockedSessionAsync(cancellation))
-        {
-            leftTheLine = await DecideAsync(session, now, cancellation);
-            await session.SaveChangesAsync(cancellation);
-        }
+        await using var session = store.LightweightSession();
+        await Transactions.BeginAsync(session);
+        await Locks.TakeAsync(session, AdmissionLock, cancellation);
+        var line = await session.LoadAsync<LineSnapshot>(LineSnapshot.TheId, cancellation) ?? LineSnapshot.Empty;
+        var run = await DecideAsync(session, now, cancellation);
 
-        // The line is counted under the lock too, after the admissions committed, so no run's count
-        // ever overwrites a later one.
-        await using var recount = await LockedSessionAsync(cancellation);
-        var line = await recount.LoadAsync<LineSnapshot>(LineSnapshot.TheId, cancellation) ?? LineSnapshot.Empty;
-        recount.Store(await line.NextAsync(recount, now, leftTheLine, cancellation));
-        await recount.SaveChangesAsync(cancellation);
-        lineView.Forget();
+        // Held only for the count and the commit: issues wait for it, admissions above did not make them.
+        await Locks.TakeAsync(session, QueueStore.CountLock, cancellation);
+        var next = await line.NextAsync(session, now, run, cancellation);
+        session.Store(next);
+        await session.SaveChangesAsync(cancellation);
+        lineView.Show(next);
     }
 
-    /// <summary>A session whose transaction holds the admission lock; disposing it ends the transaction.</summary>
-    private async Task<IDocumentSession> LockedSessionAsync(CancellationToken cancellation)
-    {
-        var session = store.LightweightSession();
-        try
-        {
-            await Transactions.BeginAsync(session);
-            await Locks.TakeAsync(session, AdmissionLock, cancellation);
-            return session;
-        }
-        catch
-        {
-            await session.DisposeAsync();
-            throw;
-        }
-    }
-
-    /// <returns>The places of the waiting fans that left the line: admitted, or recorded as abandoned.</returns>
-    private async Task<IReadOnlyCollection<long>> DecideAsync(IDocumentSession session, DateTimeOffset now,
-        CancellationToken cancellation)
+    private async Task<AdmissionRun> DecideAsync(IDocumentSession session, DateTimeOffset now, CancellationToken cancellation)
     {
         var lapsed = await QueueStore.LapsedAsync(session, now, MostExpiriesPerRun, cancellation);
         var leftTheLine = (await AppendAllAsync(session, lapsed, current => WaitingLine.ExpireLapsed(current, now), cancellation))
@@ -99,13 +79,14 @@ public sealed class QueueAdmission(IDocumentStore store, LineView lineView, Time
 
         var control = await QueueStore.ControlAsync(session, cancellation);
         var active = await QueueStore.CountActiveAsync(session, now, cancellation);
+        var admittedLastMinute = await QueueStore.CountAdmittedSinceAsync(session, now.AddMinutes(-1), cancellation);
         var free = Math.Min(MostAdmissionsPerRun, WaitingLine.FreePlaces(control.MaxActive ?? options.MaxActive, active, control.Paused));
-        if (free == 0) return leftTheLine;
-
-        var next = await QueueStore.NextWaitingAsync(session, now, free, cancellation);
-        leftTheLine.AddRange((await AppendAllAsync(session, next, current => WaitingLine.Admit(current, now, options.Times), cancellation))
-            .Select(ticket => ticket.Seq));
-        return leftTheLine;
+        var admitted = free == 0
+            ? []
+            : await AppendAllAsync(session, await QueueStore.NextWaitingAsync(session, now, free, cancellation),
+                current => WaitingLine.Admit(current, now, options.Times), cancellation);
+        leftTheLine.AddRange(admitted.Select(ticket => ticket.Seq));
+        return new AdmissionRun(leftTheLine, active + admitted.Count, admittedLastMinute + admitted.Count);
     }
 
     /// <summary>

@@ -46,7 +46,11 @@ public static class QueueGate
         HttpContext context, DateTimeOffset now, CancellationToken cancellation)
     {
         var token = TokenOf(context);
-        if (MalformedToken(token) is { } malformed) return (null, malformed);
+        if (token.Length > 0 && !context.RequestServices.GetRequiredService<QueueTokens>().TryRead(token, out _))
+        {
+            return (null, InvalidToken());
+        }
+
         var ticket = context.Features.Get<QueueTicket>() // already read for this request's Idempotency-Key
                      ?? (token.Length == 0 ? null : await QueueStore.TicketByTokenAsync(query, token, cancellation));
         return LiveOrRefused(ticket, now);
@@ -54,18 +58,18 @@ public static class QueueGate
 
     public static string TokenOf(HttpContext context) => context.Request.Headers[TokenHeader].ToString();
 
-    /// <summary>401 TOKEN_INVALID for a header that holds something other than a queue token.</summary>
-    public static ProblemDetails? MalformedToken(string token) =>
-        token.Length > 0 && !QueueTokens.IsWellFormed(token)
-            ? Problems.Create(StatusCodes.Status401Unauthorized, "TOKEN_INVALID", $"The {TokenHeader} header does not hold a queue token.")
-            : null;
+    /// <summary>401 TOKEN_INVALID for a header that holds something other than a queue token this service signed.</summary>
+    public static ProblemDetails InvalidToken() =>
+        Problems.Create(StatusCodes.Status401Unauthorized, "TOKEN_INVALID", $"The {TokenHeader} header does not hold a queue token.");
 
     /// <summary>The ticket if its token is live; 401 TOKEN_EXPIRED for no token, an unknown one or one whose time is over.</summary>
     public static (QueueTicket? Ticket, ProblemDetails? Problem) LiveOrRefused(QueueTicket? ticket, DateTimeOffset now) =>
-        ticket is null || ticket.StatusAt(now) == TicketStatus.Expired
-            ? (null, Problems.Create(StatusCodes.Status401Unauthorized, "TOKEN_EXPIRED",
-                $"The {TokenHeader} header is missing, or its token is unknown or expired: take a place with POST /waiting/issue."))
-            : (ticket, null);
+        ticket is null || ticket.StatusAt(now) == TicketStatus.Expired ? (null, ExpiredToken()) : (ticket, null);
+
+    /// <summary>401 TOKEN_EXPIRED: no token, or one that is unknown or whose time is over.</summary>
+    public static ProblemDetails ExpiredToken() =>
+        Problems.Create(StatusCodes.Status401Unauthorized, "TOKEN_EXPIRED",
+            $"The {TokenHeader} header is missing, or its token is unknown or expired: take a place with POST /waiting/issue.");
 
     private static bool IsGated(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<HttpChain>() is not null

@@ -10,6 +10,15 @@ public sealed class QueueOptions
     public TimeSpan WaitingTtl { get; set; } = TimeSpan.FromMinutes(2);
     public TimeSpan ActiveTtl { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>A tenth of WaitingTtl: how much longer than promised a fan who stopped checking may keep a place.</summary>
-    public QueueTimes Times => new(WaitingTtl, ActiveTtl, RenewalStep: WaitingTtl / 10);
+    /// <summary>The keys that sign queue tokens: the first signs, every one verifies (see <see cref="QueueTokens"/>).</summary>
+    public List<TokenKey> TokenKeys { get; set; } = [];
+
+    public QueueTimes Times => new(WaitingTtl, ActiveTtl);
+}
+
+/// <summary>A queue token signing key: an id (0–255) carried in every token it signs, and a secret of at least 32 bytes, base64.</summary>
+public sealed class TokenKey
+{
+    public int Id { get; set; }
+    public string Secret { get; set; } = "";
 }

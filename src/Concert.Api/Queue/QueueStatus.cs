@@ -7,15 +7,15 @@ public sealed record QueueStatus(string Token, Guid UserId, long Position, bool 
 {
     public const string PositionHeader = "X-Queue-Position";
 
-    public static QueueStatus Of(QueueTicket ticket, long position, LineSnapshot line, QueueControl control,
-        DateTimeOffset now, QueueOptions options) =>
-        new(
-            ticket.Token,
-            ticket.UserId,
-            position,
-            ticket.StatusAt(now) == TicketStatus.Active,
-            WaitingLine.EtaSeconds(position, line.AdmittedLastMinute, control.MaxActive ?? options.MaxActive, options.ActiveTtl),
-            WaitingLine.PromisedExpiry(ticket, now, options.Times));
+    /// <summary>A fan still waiting: their token lives WaitingTtl past this sign of life.</summary>
+    public static QueueStatus Waiting(string token, Guid userId, long position, LineReading line, DateTimeOffset now,
+        QueueOptions options) =>
+        new(token, userId, position, Active: false,
+            WaitingLine.EtaSeconds(position, line.Line.AdmittedLastMinute, line.Control.MaxActive ?? options.MaxActive, options.ActiveTtl),
+            now + options.WaitingTtl);
+
+    /// <summary>A fan whose turn has come: position 0 until their turn's end.</summary>
+    public static QueueStatus Admitted(QueueTicket ticket) => new(ticket.Token, ticket.UserId, 0, Active: true, 0, ticket.LapsesAt);
 
     public IResult ToResult(HttpContext context)
     {

@@ -50,33 +50,47 @@ public static class QueueStore
     }
 
     /// <summary>
-    /// An issue's one round trip, inside the caller's transaction: waits for the fan's earlier requests to finish
-    /// (a lock held until the transaction ends, so a fan asking twice at once never takes two places), then reads
-    /// the fan's ticket and, only when the fan holds no live token, draws the next place in line. Places are drawn
-    /// for new tokens alone, so the line has no holes. Two statements in one batch: the read runs after the lock
-    /// is taken and sees what the previous holder committed.
+    /// Issues take this lock shared and an admission run's count takes it alone: while the line is counted no issue
+    /// is between drawing a place and committing it, so every place up to the last one drawn has committed or never will.
     /// </summary>
-    public static async Task<(QueueTicket? Current, long? Seq)> TakeTurnToIssueAsync(IDocumentSession session, Guid userId,
-        DateTimeOffset now, CancellationToken cancellation)
+    public const string CountLock = "queue-count";
+
+    /// <summary>
+    /// A batch of issues' one round trip, inside the caller's transaction: the count lock (shared), then each fan's own
+    /// lock, taken in one order by every batch so two batches never wait on each other in a circle (held until the
+    /// transaction ends, so a fan asking twice at once never takes two places), then each fan's ticket and, for the fans
+    /// who hold no live token, the next places in line, drawn in the order the fans are given. Places are drawn for new
+    /// tokens alone, so the line has no holes.
+    /// </summary>
+    public static async Task<IReadOnlyList<IssueTurn>> TakeTurnsToIssueAsync(IDocumentSession session,
+        IReadOnlyList<Guid> userIds, DateTimeOffset now, CancellationToken cancellation)
     {
         var schema = session.DocumentStore.Options.DatabaseSchemaName;
-        var key = QueueTicket.StreamKey(userId);
+        var keys = userIds.Select(QueueTicket.StreamKey).ToArray();
         await using var batch = new NpgsqlBatch(session.Connection);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_advisory_xact_lock(hashtextextended($1, 0))")
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_advisory_xact_lock_shared(hashtextextended($1, 0))")
         {
-            Parameters = { new NpgsqlParameter { Value = key } },
+            Parameters = { new NpgsqlParameter { Value = CountLock } },
         });
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            "select pg_advisory_xact_lock(hashtextextended(k, 0)) from (select k from unnest($1::text[]) k order by hashtextextended(k, 0)) fans")
+        {
+            Parameters = { new NpgsqlParameter { Value = keys } },
+        });
+        // Output columns are computed after the sort, so the places follow the order of the fans.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
             $"""
-             select (select d.data from {schema}.mt_doc_queueticket d where d.id = $1),
-                    case when exists (select 1 from {schema}.mt_doc_queueticket d
-                                      where d.id = $1 and d.status <> $2 and d.lapses_at > $3)
-                         then null else nextval('{schema}.{TicketSeq}') end
+             select d.data,
+                    case when d.id is not null and d.status <> $2 and d.lapses_at > $3 then null
+                         else nextval('{schema}.{TicketSeq}') end
+             from unnest($1::text[]) with ordinality fan(k, turn)
+             left join {schema}.mt_doc_queueticket d on d.id = fan.k
+             order by fan.turn
              """)
         {
             Parameters =
             {
-                new NpgsqlParameter { Value = key },
+                new NpgsqlParameter { Value = keys },
                 new NpgsqlParameter { Value = (int)TicketStatus.Expired },
                 new NpgsqlParameter { Value = now },
             },
@@ -84,12 +98,18 @@ public static class QueueStore
 
         await using var reader = await batch.ExecuteReaderAsync(cancellation);
         await reader.NextResultAsync(cancellation);
-        await reader.ReadAsync(cancellation);
-        var current = await reader.IsDBNullAsync(0, cancellation)
-            ? null
-            : session.DocumentStore.Options.Serializer().FromJson<QueueTicket>(reader, 0);
-        var seq = await reader.IsDBNullAsync(1, cancellation) ? (long?)null : reader.GetInt64(1);
-        return (current, seq);
+        await reader.NextResultAsync(cancellation);
+        var serializer = session.DocumentStore.Options.Serializer();
+        var turns = new List<IssueTurn>(userIds.Count);
+        foreach (var userId in userIds)
+        {
+            await reader.ReadAsync(cancellation);
+            var current = await reader.IsDBNullAsync(0, cancellation) ? null : serializer.FromJson<QueueTicket>(reader, 0);
+            var seq = await reader.IsDBNullAsync(1, cancellation) ? (long?)null : reader.GetInt64(1);
+            turns.Add(new IssueTurn(userId, current, seq));
+        }
+
+        return turns;
     }
 
     /// <summary>The last place handed out, committed or not; 0 before the first.</summary>
@@ -107,23 +127,49 @@ public static class QueueStore
         session.Query<QueueTicket>().Where(ticket => ticket.PreviousToken == token).FirstOrDefaultAsync(cancellation);
 
     /// <summary>
-    /// A check's one round trip: the ticket of a token and the live waiters ahead of it within its bucket of the line.
+    /// Writes waiting fans' signs of life in one statement: each ticket's lapse time moves to the one given, in the
+    /// document and its column, only while the ticket is waiting, not yet lapsed, and recorded to lapse earlier.
     /// </summary>
-    public static async Task<(QueueTicket? Ticket, int AheadInBucket)> TicketAndWaitersAheadAsync(IQuerySession session,
-        string token, DateTimeOffset now, CancellationToken cancellation)
+    /// <returns>The places whose lapse time this wrote; the others have left the line, lapsed, or were written later already.</returns>
+    public static async Task<IReadOnlySet<long>> RecordPresenceAsync(IDocumentStore store,
+        IReadOnlyList<(long Seq, DateTimeOffset LapsesAt)> lapses, DateTimeOffset now, CancellationToken cancellation)
     {
-        var table = $"{session.DocumentStore.Options.DatabaseSchemaName}.mt_doc_queueticket";
-        var rows = await session.QueryAsync<TicketAndWaitersAhead>(
+        var serializer = store.Options.Serializer();
+        await using var session = store.QuerySession();
+        var written = await session.QueryAsync<long>(
             $"""
-             select json_build_object('Ticket', d.data, 'AheadInBucket', (
-                 select count(*) from {table} o
-                 where o.seq >= d.seq / {LineSnapshot.BucketSize} * {LineSnapshot.BucketSize} and o.seq < d.seq
-                   and o.status = ? and o.lapses_at > ?))
-             from {table} d where d.token = ?
+             with written as (
+                 update {store.Options.DatabaseSchemaName}.mt_doc_queueticket t
+                 set lapses_at = p.lapses_at, data = jsonb_set(t.data, ?::text[], p.lapses_json::jsonb)
+                 from unnest(?::bigint[], ?::timestamptz[], ?::text[]) p(seq, lapses_at, lapses_json)
+                 where t.seq = p.seq and t.{Waiting} and t.lapses_at > ? and t.lapses_at < p.lapses_at
+                 returning t.seq)
+             select seq from written
              """,
-            cancellation, (int)TicketStatus.Waiting, now, token);
-        return rows.Count == 0 ? (null, 0) : (rows[0].Ticket, rows[0].AheadInBucket);
+            cancellation,
+            new[] { nameof(QueueTicket.LapsesAt) },
+            lapses.Select(lapse => lapse.Seq).ToArray(),
+            lapses.Select(lapse => lapse.LapsesAt).ToArray(),
+            lapses.Select(lapse => serializer.ToJson(lapse.LapsesAt)).ToArray(),
+            now);
+        return written.ToHashSet();
     }
+
+    /// <summary>
+    /// The places from <paramref name="after"/> (exclusive) to <paramref name="upTo"/> whose fans are waiting and live
+    /// at <paramref name="now"/>, as runs of consecutive places (one row per run, however many fans wait).
+    /// </summary>
+    public static Task<IReadOnlyList<PlaceRun>> WaitingRunsAsync(IQuerySession session, DateTimeOffset now, long after, long upTo,
+        CancellationToken cancellation) =>
+        session.QueryAsync<PlaceRun>(
+            $"""
+             select json_build_object('Start', min(seq), 'Length', count(*)) from (
+                 select seq, seq - row_number() over (order by seq) as run
+                 from {session.DocumentStore.Options.DatabaseSchemaName}.mt_doc_queueticket
+                 where {Waiting} and lapses_at > ? and seq > ? and seq <= ?) places
+             group by run order by min(seq)
+             """,
+            cancellation, now, after, upTo);
 
     /// <summary>Up to <paramref name="count"/> tickets whose time ran out and that are not yet recorded as expired, oldest first.</summary>
     public static Task<IReadOnlyList<QueueTicket>> LapsedAsync(IQuerySession session, DateTimeOffset now, int count,
@@ -136,14 +182,52 @@ public static class QueueStore
             $"select count(*)::int from {session.DocumentStore.Options.DatabaseSchemaName}.mt_doc_queueticket where {Active} and lapses_at > ?",
             cancellation, now))[0];
 
+    public static Task<int> CountAdmittedSinceAsync(IQuerySession session, DateTimeOffset since, CancellationToken cancellation) =>
+        session.Query<QueueTicket>().CountAsync(ticket => ticket.AdmittedAt > since, cancellation);
+
     /// <summary>The next <paramref name="count"/> live waiters, in issue order.</summary>
     public static Task<IReadOnlyList<QueueTicket>> NextWaitingAsync(IQuerySession session, DateTimeOffset now, int count,
         CancellationToken cancellation) =>
         session.QueryAsync<QueueTicket>($"where d.{Waiting} and d.lapses_at > ? order by d.seq limit ?", cancellation, now, count);
 
+    /// <summary>The line snapshot and the operator's controls, with when each was last written.</summary>
+    public static async Task<(LineSnapshot? Line, QueueControl? Control, LineWritten Written)> ReadLineAsync(IQuerySession session,
+        CancellationToken cancellation)
+    {
+        var schema = session.DocumentStore.Options.DatabaseSchemaName;
+        var row = (await session.QueryAsync<LineRow>(
+            $"""
+             select json_build_object('Line', l.data, 'LineWritten', l.mt_last_modified,
+                                      'Control', c.data, 'ControlWritten', c.mt_last_modified)
+             from (select 1) one
+             left join {schema}.mt_doc_linesnapshot l on l.id = ?
+             left join {schema}.mt_doc_queuecontrol c on c.id = ?
+             """,
+            cancellation, LineSnapshot.TheId, QueueControl.StreamKey))[0];
+        return (row.Line, row.Control, new LineWritten(row.LineWritten, row.ControlWritten));
+    }
+
+    /// <summary>When the line snapshot and the operator's controls were last written: a cheap poll for changes.</summary>
+    public static async Task<LineWritten> LineWrittenAsync(IQuerySession session, CancellationToken cancellation)
+    {
+        var schema = session.DocumentStore.Options.DatabaseSchemaName;
+        return (await session.QueryAsync<LineWritten>(
+            $"""
+             select json_build_object(
+                 'Line', (select mt_last_modified from {schema}.mt_doc_linesnapshot where id = ?),
+                 'Control', (select mt_last_modified from {schema}.mt_doc_queuecontrol where id = ?))
+             """,
+            cancellation, LineSnapshot.TheId, QueueControl.StreamKey))[0];
+    }
+
     public static async Task<QueueControl> ControlAsync(IQuerySession session, CancellationToken cancellation) =>
         await session.LoadAsync<QueueControl>(QueueControl.StreamKey, cancellation) ?? QueueControl.Initial;
 }
 
-internal sealed record TicketAndWaitersAhead(QueueTicket Ticket, int AheadInBucket);
+public sealed record LineWritten(DateTimeOffset? Line, DateTimeOffset? Control);
+
+internal sealed record LineRow(LineSnapshot? Line, DateTimeOffset? LineWritten, QueueControl? Control, DateTimeOffset? ControlWritten);
+
+/// <summary>A fan's turn in a batch of issues: the ticket they hold, and the place drawn for them if that ticket is not live.</summary>
+public sealed record IssueTurn(Guid UserId, QueueTicket? Current, long? Seq);
 

@@ -1,24 +1,100 @@
+using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using Concert.Api.Infrastructure;
 using Concert.Domain.Queue;
 using JasperFx.Events;
-using Marten;
 
 namespace Concert.Api.Queue;
 
-/// <summary>Queue tokens: opaque, unguessable, and ended at once when a fan's business is done.</summary>
-public static class QueueTokens
+/// <summary>What a queue token says of itself once its signature is verified.</summary>
+public readonly record struct TokenClaims(Guid UserId, long Seq, DateTimeOffset IssuedAt);
+
+/// <summary>
+/// Queue tokens carry the fan, the place in line and the issue time, signed with HMAC-SHA256 by a key of
+/// Queue:TokenKeys, so a node tells a forged or altered token from a real one, and a waiting fan's place, without
+/// asking the database. The first key signs; every listed key verifies: to rotate, put a new key first and drop the
+/// old one once the tokens it signed have lapsed (a turn lasts ActiveTtl at most after its wait). Every node needs
+/// the same keys. Unguessable: 144 bits of signature.
+/// </summary>
+public sealed class QueueTokens
 {
-    private const int RandomBytes = 18;
-    private static readonly int TokenLength = Base64Url.GetEncodedLength(RandomBytes);
+    // key id (1) | user id (16) | place (8) | issued at, Unix ms (8) | signature (18): 51 bytes, 68 characters of base64url.
+    private const int SignedLength = 33;
+    private const int SignatureLength = 18;
+    private const int ByteLength = SignedLength + SignatureLength;
+    private static readonly int TokenLength = Base64Url.GetEncodedLength(ByteLength);
 
-    /// <summary>144 random bits, base64url.</summary>
-    public static string New() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(RandomBytes));
+    private readonly Dictionary<byte, byte[]> _keys;
+    private readonly byte _signingKey;
 
+    public QueueTokens(QueueOptions options)
+    {
+        if (options.TokenKeys.Count == 0)
+        {
+            throw new InvalidOperationException(
+                "Queue:TokenKeys is empty: queue tokens need a signing key, the same on every node "
+                + "(Queue__TokenKeys__0__Id=1, Queue__TokenKeys__0__Secret=<32 random bytes or more, base64>).");
+        }
+
+        _keys = [];
+        foreach (var key in options.TokenKeys)
+        {
+            var buffer = new byte[key.Secret.Length];
+            var secret = Convert.TryFromBase64String(key.Secret, buffer, out var length) ? buffer[..length] : [];
+            if (key.Id is < 0 or > 255 || length < 32 || !_keys.TryAdd((byte)key.Id, secret))
+            {
+                throw new InvalidOperationException(
+                    $"Queue:TokenKeys: key {key.Id} needs an id from 0 to 255 that no other key has and a base64 secret of at least 32 bytes.");
+            }
+        }
+
+        _signingKey = (byte)options.TokenKeys[0].Id;
+    }
+
+    public string Sign(Guid userId, long seq, DateTimeOffset issuedAt)
+    {
+        Span<byte> token = stackalloc byte[ByteLength];
+        token[0] = _signingKey;
+        userId.TryWriteBytes(token.Slice(1, 16), bigEndian: true, out _);
+        BinaryPrimitives.WriteInt64BigEndian(token.Slice(17, 8), seq);
+        BinaryPrimitives.WriteInt64BigEndian(token.Slice(25, 8), issuedAt.ToUnixTimeMilliseconds());
+        Signature(_keys[_signingKey], token[..SignedLength], token[SignedLength..]);
+        return Base64Url.EncodeToString(token);
+    }
+
+    /// <summary>The claims of a token signed by one of the keys; false for anything else.</summary>
+    public bool TryRead(string token, out TokenClaims claims)
+    {
+        claims = default;
+        Span<byte> bytes = stackalloc byte[ByteLength];
+        if (token.Length != TokenLength || Base64Url.DecodeFromChars(token, bytes, out _, out var written) != System.Buffers.OperationStatus.Done
+            || written != ByteLength || !_keys.TryGetValue(bytes[0], out var key))
+        {
+            return false;
+        }
+
+        Span<byte> expected = stackalloc byte[SignatureLength];
+        Signature(key, bytes[..SignedLength], expected);
+        if (!CryptographicOperations.FixedTimeEquals(expected, bytes[SignedLength..])) return false;
+
+        claims = new TokenClaims(
+            new Guid(bytes.Slice(1, 16), bigEndian: true),
+            BinaryPrimitives.ReadInt64BigEndian(bytes.Slice(17, 8)),
+            DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(bytes.Slice(25, 8))));
+        return true;
+    }
+
+    /// <summary>The shape of a token (length and alphabet), before any signature is checked.</summary>
     public static bool IsWellFormed(string? token) =>
         token is not null && token.Length == TokenLength && Base64Url.IsValid(token, out var decodedLength)
-        && decodedLength == RandomBytes;
+        && decodedLength == ByteLength;
+
+    private static void Signature(byte[] key, ReadOnlySpan<byte> signed, Span<byte> signature)
+    {
+        Span<byte> full = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(key, signed, full);
+        full[..SignatureLength].CopyTo(signature);
+    }
 
     /// <summary>
     /// Ends the fan's live token, as an event of the caller's session, so it commits with the caller's other events
@@ -30,20 +106,5 @@ public static class QueueTokens
         {
             ticket.AppendOne(ended);
         }
-    }
-
-    /// <summary>A waiting fan's check: renews the token when a renewal step has passed since the last one.</summary>
-    public static Task<QueueTicket> RenewIfDueAsync(IDocumentStore store, QueueTicket ticket, DateTimeOffset now,
-        QueueTimes times, CancellationToken cancellation)
-    {
-        if (WaitingLine.Renew(ticket, now, times) is null) return Task.FromResult(ticket);
-        return store.DecideAndCommitAsync(async session =>
-        {
-            var stream = await session.Events.FetchForWriting<QueueTicket>(ticket.Id, cancellation);
-            var current = stream.Aggregate!;
-            if (current.Token != ticket.Token || WaitingLine.Renew(current, now, times) is not { } renewal) return current;
-            stream.AppendOne(renewal);
-            return current.Apply(renewal);
-        }, cancellation);
     }
 }

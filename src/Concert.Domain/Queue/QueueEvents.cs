@@ -5,7 +5,10 @@ namespace Concert.Domain.Queue;
 /// <param name="LapsesAt">When the token dies unless its holder checks again.</param>
 public sealed record TokenIssued(string Token, Guid UserId, long Seq, DateTimeOffset IssuedAt, DateTimeOffset LapsesAt);
 
-/// <summary>A waiting fan kept checking: the token lives on. Recorded at most once per renewal step, not on every check.</summary>
+/// <summary>
+/// A waiting fan kept checking: the token lived on. No longer appended (a waiting fan's sign of life is written in
+/// bulk as the ticket's lapse time, see docs/events.md); streams written before still hold it and replay with it.
+/// </summary>
 public sealed record TokenRenewed(string Token, DateTimeOffset RenewedAt, DateTimeOffset LapsesAt);
 
 /// <summary>The fan's turn came: the token is ACTIVE until ExpiresAt.</summary>

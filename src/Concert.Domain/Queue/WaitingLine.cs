@@ -1,12 +1,8 @@
 namespace Concert.Domain.Queue;
 
 /// <summary>How long tokens live, from Queue:* settings.</summary>
-/// <param name="RenewalStep">
-/// A waiting token is renewed (an event) only when its last renewal is at least this old, so polling fans cost
-/// reads, not writes. It lives until the last renewal + WaitingTtl + RenewalStep: never less than the promised
-/// last check + WaitingTtl, at most RenewalStep more.
-/// </param>
-public sealed record QueueTimes(TimeSpan WaitingTtl, TimeSpan ActiveTtl, TimeSpan RenewalStep);
+/// <param name="WaitingTtl">A waiting token lapses this long after its holder's last sign of life (an issue or a check).</param>
+public sealed record QueueTimes(TimeSpan WaitingTtl, TimeSpan ActiveTtl);
 
 /// <summary>The waiting line's decisions, free of I/O.</summary>
 public static class WaitingLine
@@ -17,13 +13,7 @@ public static class WaitingLine
 
     /// <summary>A new place at the end of the line.</summary>
     public static TokenIssued Issue(Guid userId, string token, long seq, DateTimeOffset now, QueueTimes times) =>
-        new(token, userId, seq, now, WaitingDeadline(now, times));
-
-    /// <summary>A waiting fan checked in: renew the token when its last renewal is a step old.</summary>
-    public static TokenRenewed? Renew(QueueTicket ticket, DateTimeOffset now, QueueTimes times) =>
-        ticket.StatusAt(now) == TicketStatus.Waiting && WaitingDeadline(now, times) - ticket.LapsesAt >= times.RenewalStep
-            ? new TokenRenewed(ticket.Token, now, WaitingDeadline(now, times))
-            : null;
+        new(token, userId, seq, now, now + times.WaitingTtl);
 
     /// <summary>When a waiting token's holder is told it expires if they stop checking now.</summary>
     public static DateTimeOffset PromisedExpiry(QueueTicket ticket, DateTimeOffset now, QueueTimes times) =>
@@ -56,7 +46,4 @@ public static class WaitingLine
             : Math.Max(1, maxActive) / activeTtl.TotalSeconds;
         return (long)Math.Ceiling(position / perSecond);
     }
-
-    private static DateTimeOffset WaitingDeadline(DateTimeOffset now, QueueTimes times) =>
-        now + times.WaitingTtl + times.RenewalStep;
 }

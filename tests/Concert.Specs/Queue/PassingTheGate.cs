@@ -35,10 +35,10 @@ public sealed class PassingTheGate(QueueApp app) : IAsyncLifetime
 
     [Theory]
     [InlineData("/waiting/check", null, "TOKEN_EXPIRED")]
-    [InlineData("/waiting/check", "AAAAAAAAAAAAAAAAAAAAAAAA", "TOKEN_EXPIRED")]
+    [InlineData("/waiting/check", "AAAAAAAAAAAAAAAAAAAAAAAA", "TOKEN_INVALID")]
     [InlineData("/waiting/check", "not a token", "TOKEN_INVALID")]
     [InlineData("/concerts/1/schedules", null, "TOKEN_EXPIRED")]
-    [InlineData("/concerts/1/schedules", "AAAAAAAAAAAAAAAAAAAAAAAA", "TOKEN_EXPIRED")]
+    [InlineData("/concerts/1/schedules", "AAAAAAAAAAAAAAAAAAAAAAAA", "TOKEN_INVALID")]
     [InlineData("/concerts/1/schedules", "not a token", "TOKEN_INVALID")]
     [InlineData("/concerts/1/schedules/1/seats", null, "TOKEN_EXPIRED")]
     public async Task a_request_without_a_live_token_gets_401(string url, string? token, string code)
@@ -106,7 +106,7 @@ public sealed class PassingTheGate(QueueApp app) : IAsyncLifetime
         for (var i = 0; i < 5; i++) await Host.Issue(Guid.NewGuid());
         await app.RunAdmission();
 
-        var overview = await AdminQueue(s => s.Get.Url("/admin/queue"));
+        var overview = await Host.QueueOverview();
 
         overview.ShouldBe(new QueueOverview(Waiting: 2, Active: 3, AdmittedLastMinute: 3, MaxActive: 3, Paused: false,
             CountedAt: app.Clock.GetUtcNow()));
@@ -119,7 +119,7 @@ public sealed class PassingTheGate(QueueApp app) : IAsyncLifetime
         for (var i = 0; i < 6; i++) fans.Add(await Host.Issue(Guid.NewGuid()));
         await app.RunAdmission();
 
-        var changed = await AdminQueue(s => s.Patch.Json(new { maxActive = 5 }).ToUrl("/admin/queue"));
+        var changed = await Host.ChangeQueue(new { maxActive = 5 });
         await app.RunAdmission();
 
         changed.MaxActive.ShouldBe(5);
@@ -130,12 +130,12 @@ public sealed class PassingTheGate(QueueApp app) : IAsyncLifetime
     [Fact]
     public async Task the_operator_pauses_and_resumes_admission()
     {
-        var paused = await AdminQueue(s => s.Patch.Json(new { paused = true }).ToUrl("/admin/queue"));
+        var paused = await Host.ChangeQueue(new { paused = true });
         var fan = await Host.Issue(Guid.NewGuid());
         await app.RunAdmission();
         var whilePaused = await Host.Check(fan.Token);
 
-        var resumed = await AdminQueue(s => s.Patch.Json(new { paused = false }).ToUrl("/admin/queue"));
+        var resumed = await Host.ChangeQueue(new { paused = false });
         await app.RunAdmission();
 
         paused.Paused.ShouldBeTrue();
@@ -173,18 +173,7 @@ public sealed class PassingTheGate(QueueApp app) : IAsyncLifetime
         await result.ShouldBeProblem(401, "ADMIN_KEY_INVALID");
     }
 
-    private Task Pause() => AdminQueue(s => s.Patch.Json(new { paused = true }).ToUrl("/admin/queue"));
-
-    private async Task<QueueOverview> AdminQueue(Action<Scenario> request)
-    {
-        var result = await Host.Scenario(s =>
-        {
-            request(s);
-            s.WithRequestHeader("X-Admin-Key", SpecApp.AdminKey);
-            s.StatusCodeShouldBe(200);
-        });
-        return await result.Read<QueueOverview>();
-    }
+    private Task Pause() => Host.ChangeQueue(new { paused = true });
 
     private Task<IScenarioResult> CatalogReadAs(string token, int expectedStatus) =>
         Host.Scenario(s =>

@@ -117,7 +117,7 @@ public sealed class WaitingInLine(QueueApp app) : IAsyncLifetime
         var (first, quitter, last) = (await Host.Issue(Guid.NewGuid()), await Host.Issue(Guid.NewGuid()), await Host.Issue(Guid.NewGuid()));
         await Pause();
 
-        await KeepChecking([first.Token, last.Token], app.Options.WaitingTtl + app.Options.Times.RenewalStep);
+        await KeepChecking([first.Token, last.Token], app.Options.WaitingTtl);
 
         (await Host.Check(last.Token)).Position.ShouldBe(2);
         await ShouldBeExpired(quitter.Token);
@@ -131,7 +131,7 @@ public sealed class WaitingInLine(QueueApp app) : IAsyncLifetime
         var quitter = await Host.Issue(Guid.NewGuid());
         var stayer = await Host.Issue(Guid.NewGuid());
         await Pause();
-        await KeepChecking(stayer.Token, app.Options.WaitingTtl + app.Options.Times.RenewalStep);
+        await KeepChecking(stayer.Token, app.Options.WaitingTtl);
 
         await Resume();
         await app.RunAdmission();
@@ -210,17 +210,9 @@ public sealed class WaitingInLine(QueueApp app) : IAsyncLifetime
         (await Host.Issue(fan.UserId)).Token.ShouldNotBe(fan.Token);
     }
 
-    private Task Pause() => ChangeQueue(new { paused = true });
+    private Task Pause() => Host.ChangeQueue(new { paused = true });
 
-    private Task Resume() => ChangeQueue(new { paused = false });
-
-    private Task ChangeQueue(object change) =>
-        Host.Scenario(s =>
-        {
-            s.Patch.Json(change).ToUrl("/admin/queue");
-            s.WithRequestHeader("X-Admin-Key", SpecApp.AdminKey);
-            s.StatusCodeShouldBe(200);
-        });
+    private Task Resume() => Host.ChangeQueue(new { paused = false });
 
     /// <summary>
     /// Moves the clock on by a span, in steps shorter than any token's life: at every step the admission job
@@ -239,14 +231,5 @@ public sealed class WaitingInLine(QueueApp app) : IAsyncLifetime
 
     private Task KeepChecking(string token, TimeSpan span) => KeepChecking([token], span);
 
-    private async Task ShouldBeExpired(string token)
-    {
-        var result = await Host.Scenario(s =>
-        {
-            s.Get.Url("/waiting/check");
-            s.WithRequestHeader(QueueGate.TokenHeader, token);
-            s.StatusCodeShouldBe(401);
-        });
-        await result.ShouldBeProblem(401, "TOKEN_EXPIRED");
-    }
+    private Task ShouldBeExpired(string token) => Host.CheckShouldBeRefused(token, "TOKEN_EXPIRED");
 }

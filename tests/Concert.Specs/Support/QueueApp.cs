@@ -1,3 +1,4 @@
+using Alba;
 using Concert.Api.Queue;
 using Marten;
 using Microsoft.AspNetCore.Hosting;
@@ -34,8 +35,14 @@ public sealed class QueueApp : SpecApp
         throw new TimeoutException("the admission job never ran");
     }
 
-    /// <summary>One admission run, as the job does every interval.</summary>
-    public Task RunAdmission() => Host.Services.GetRequiredService<QueueAdmission>().RunOnceAsync(CancellationToken.None);
+    /// <summary>One admission run, as the job does every interval, after this node has written the signs of life that are due.</summary>
+    public Task RunAdmission() => RunAdmission(Host);
+
+    public static async Task RunAdmission(IAlbaHost host)
+    {
+        await host.Services.GetRequiredService<PresenceBook>().FlushAsync(CancellationToken.None);
+        await host.Services.GetRequiredService<QueueAdmission>().RunOnceAsync(CancellationToken.None);
+    }
 
     /// <summary>A line nobody stands in, with the operator's controls back to the configured ones.</summary>
     public async Task EmptyTheLine()

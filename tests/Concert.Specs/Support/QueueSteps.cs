@@ -29,6 +29,35 @@ public static class QueueSteps
         return status;
     }
 
+    public static async Task CheckShouldBeRefused(this IAlbaHost host, string token, string code)
+    {
+        var result = await host.Scenario(s =>
+        {
+            s.Get.Url("/waiting/check");
+            s.WithRequestHeader(QueueGate.TokenHeader, token);
+            s.StatusCodeShouldBe(401);
+        });
+        await result.ShouldBeProblem(401, code);
+    }
+
+    /// <summary>An operator's change to the line's controls (PATCH /admin/queue).</summary>
+    public static async Task<QueueOverview> ChangeQueue(this IAlbaHost host, object change) =>
+        await AdminQueue(host, s => s.Patch.Json(change).ToUrl("/admin/queue"));
+
+    /// <summary>The line as the operator sees it (GET /admin/queue).</summary>
+    public static Task<QueueOverview> QueueOverview(this IAlbaHost host) => AdminQueue(host, s => s.Get.Url("/admin/queue"));
+
+    private static async Task<QueueOverview> AdminQueue(IAlbaHost host, Action<Scenario> request)
+    {
+        var result = await host.Scenario(s =>
+        {
+            request(s);
+            s.WithRequestHeader("X-Admin-Key", SpecApp.AdminKey);
+            s.StatusCodeShouldBe(200);
+        });
+        return await result.Read<QueueOverview>();
+    }
+
     /// <summary>
     /// A fan (new, unless given) who takes a place and keeps checking until admitted (the admission job runs on its own).
     /// </summary>

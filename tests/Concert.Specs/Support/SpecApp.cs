@@ -39,8 +39,8 @@ public abstract class SpecApp : IAsyncLifetime
         Host = await StartHostAsync();
     }
 
-    /// <summary>Another process of the service on the same database, as a second node.</summary>
-    public Task<IAlbaHost> StartHostAsync()
+    /// <summary>Another process of the service on the same database, as a second node, with settings of its own if given.</summary>
+    public Task<IAlbaHost> StartHostAsync(Action<IWebHostBuilder>? settings = null)
     {
         JasperFxEnvironment.AutoStartHost = true;
         return AlbaHost.For<Program>(web =>
@@ -51,6 +51,7 @@ public abstract class SpecApp : IAsyncLifetime
             web.UseSetting("Demo:SeedConcert", "false");
             web.UseSetting("Logging:LogLevel:Default", "Warning");
             Configure(web);
+            settings?.Invoke(web);
             web.ConfigureServices(services =>
             {
                 services.RunWolverineInSoloMode();
@@ -64,6 +65,24 @@ public abstract class SpecApp : IAsyncLifetime
         await Host.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         await ExecuteOnServer($"drop database if exists {_database} with (force)");
+    }
+
+    /// <summary>One value read straight from this fixture's database (the first column of the first row).</summary>
+    public async Task<T> ReadAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>SQL run straight on this fixture's database, as an operator (or a fault) would.</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>The settings and services of this fixture's kind of scenario.</summary>

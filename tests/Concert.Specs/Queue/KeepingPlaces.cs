@@ -1,0 +1,106 @@
+using Alba;
+using Concert.Api.Queue;
+using Concert.Specs.Support;
+
+namespace Concert.Specs.Queue;
+
+/// <summary>A waiting fan's checks cost the database nothing; their signs of life are written in bulk, on time.</summary>
+[Collection(QueueAppCollection.Name)]
+public sealed class KeepingPlaces(QueueApp app) : IAsyncLifetime
+{
+    private IAlbaHost Host => app.Host;
+
+    public async Task InitializeAsync()
+    {
+        await app.EmptyTheLine();
+        await Host.ChangeQueue(new { paused = true });
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task checks_append_no_event_and_write_nothing_until_a_sign_of_life_is_due()
+    {
+        var fan = await Host.Issue(Guid.NewGuid());
+        var issued = await TicketRow(fan);
+
+        for (var second = 0; second < 30; second++)
+        {
+            app.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Host.Check(fan.Token);
+        }
+
+        await app.RunAdmission();
+        (await TicketRow(fan)).ShouldBe(issued);
+
+        app.Clock.Advance(TimeSpan.FromSeconds(40)); // the recorded lapse is now less than half a wait away
+        await Host.Check(fan.Token);
+        await app.RunAdmission();
+
+        var written = await TicketRow(fan);
+        written.Events.ShouldBe(1);
+        written.LapsesAt.ShouldBe((app.Clock.GetUtcNow() + app.Options.WaitingTtl).UtcDateTime);
+    }
+
+    [Fact]
+    public async Task a_fan_who_stops_checking_lapses_a_wait_after_the_last_check()
+    {
+        var fan = await Host.Issue(Guid.NewGuid());
+        app.Clock.Advance(TimeSpan.FromSeconds(30));
+        await Host.Check(fan.Token);
+        var lastCheck = app.Clock.GetUtcNow();
+
+        app.Clock.Advance(TimeSpan.FromSeconds(60));
+        await app.RunAdmission(); // writes the last check down
+        app.Clock.Advance(lastCheck + app.Options.WaitingTtl - TimeSpan.FromMilliseconds(1) - app.Clock.GetUtcNow());
+        await app.RunAdmission();
+        (await Overview()).Waiting.ShouldBe(1);
+
+        app.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        await app.RunAdmission();
+
+        (await Overview()).Waiting.ShouldBe(0);
+        (await app.ReadAsync<DateTime>(
+                $"select (data ->> 'ExpiredAt')::timestamptz from concert.mt_events where type = 'token_expired' and stream_id = 'queue-{fan.UserId}'"))
+            .ShouldBe((lastCheck + app.Options.WaitingTtl).UtcDateTime);
+        await Host.CheckShouldBeRefused(fan.Token, "TOKEN_EXPIRED");
+    }
+
+    [Fact]
+    public async Task a_fan_who_checks_just_before_each_lapse_keeps_the_place()
+    {
+        var ahead = await Host.Issue(Guid.NewGuid());
+        var fan = await Host.Issue(Guid.NewGuid());
+
+        for (var round = 0; round < 4; round++)
+        {
+            app.Clock.Advance(app.Options.WaitingTtl - TimeSpan.FromSeconds(1));
+            await app.RunAdmission();
+            await Host.Check(ahead.Token);
+            await Host.Check(fan.Token);
+        }
+
+        (await Host.Check(fan.Token)).Position.ShouldBe(2);
+        (await TicketRow(fan)).Events.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task a_check_on_a_node_that_forgot_the_fan_reads_the_place_once_and_keeps_it()
+    {
+        var fan = await Host.Issue(Guid.NewGuid());
+        await using var otherNode = await app.StartHostAsync();
+
+        app.Clock.Advance(TimeSpan.FromSeconds(100));
+        var first = await otherNode.Check(fan.Token);
+        await QueueApp.RunAdmission(otherNode);
+
+        first.Position.ShouldBe(1);
+        (await TicketRow(fan)).LapsesAt.ShouldBe((app.Clock.GetUtcNow() + app.Options.WaitingTtl).UtcDateTime);
+    }
+
+    private Task<QueueOverview> Overview() => Host.QueueOverview();
+
+    private async Task<(long Events, DateTime LapsesAt)> TicketRow(QueueStatus fan) =>
+        (await app.ReadAsync<long>($"select count(*) from concert.mt_events where stream_id = 'queue-{fan.UserId}'"),
+            await app.ReadAsync<DateTime>($"select lapses_at from concert.mt_doc_queueticket where token = '{fan.Token}'"));
+}

@@ -49,6 +49,7 @@ warmup="${BENCH_WARMUP:-10}"
 port=5098
 url="http://127.0.0.1:$port"
 admin_key="bench-admin-key"
+token_secret="$(head -c 32 /dev/urandom | base64)" # Queue:TokenKeys: one key for the run, kept across restarts
 work="$(mktemp -d)"
 export BENCH_LUA="$root/bench/lua"
 
@@ -87,7 +88,7 @@ run_server() {
     cd "$root/src/Concert.Api/bin/Release/net10.0"
     export ConnectionStrings__Postgres="${server/Database=concert/Database=$database}${BENCH_CONN_EXTRA:-}"
     export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$url" Admin__ApiKey="$admin_key" \
-      Logging__LogLevel__Default=Warning
+      Queue__TokenKeys__0__Id=1 Queue__TokenKeys__0__Secret="$token_secret" Logging__LogLevel__Default=Warning
     for setting in "${settings[@]}"; do export "${setting?}"; done
     dotnet Concert.Api.dll db-apply >/dev/null
     exec dotnet Concert.Api.dll >"$work/server.log" 2>&1

@@ -2,7 +2,10 @@ using Concert.Api.Infrastructure;
 using Concert.Domain.Queue;
 using JasperFx.Events.Projections;
 using Marten;
+using Marten.Events;
+using Marten.Storage;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Concert.Api.Queue;
 
@@ -22,24 +25,26 @@ public static class QueueStore
         options.Projections.Snapshot<QueueTicket>(SnapshotLifecycle.Inline);
         options.Schema.For<QueueTicket>()
             .Duplicate(ticket => ticket.Token, configure: index => index.IsUnique = true)
-            // Positions count waiters by place: the seq index carries status and lapse time so a count reads the index alone.
-            .Duplicate(ticket => ticket.Seq, configure: index => index.IncludeColumns = ["status", "lapses_at"])
-            // No index on the status alone (it would grow with every fan ever seen): the admission job's questions
-            // "who is active" and "who waits next" each have a partial index of just those tickets, so neither
-            // walks the fans a rush has already let through.
+            // Every index entry is a write per issue, so each index holds only the tickets its questions ask about.
+            // Places are asked about only while waiting (the next to admit, the line's count, a sign of life): the
+            // waiting places, carrying the lapse time so a count reads the index alone.
+            .Duplicate(ticket => ticket.Seq, configure: index =>
+            {
+                index.Name = "mt_doc_queueticket_idx_waiting_seq";
+                index.Predicate = Waiting;
+                index.IncludeColumns = ["lapses_at"];
+            })
+            // No index on the status alone (it would grow with every fan ever seen): "who is active" has a partial
+            // index of just those tickets, so it never walks the fans a rush has already let through.
             .Duplicate(ticket => ticket.Status, configure: index =>
             {
                 index.Name = "mt_doc_queueticket_idx_active";
                 index.Predicate = Active;
             })
-            .Index(ticket => ticket.Seq, index =>
-            {
-                index.Name = "mt_doc_queueticket_idx_waiting_seq";
-                index.Predicate = Waiting;
-            })
             // Only live tickets: the lapse scan never walks the expired ones, however many a rush leaves behind.
             .Duplicate(ticket => ticket.LapsesAt, configure: index => index.Predicate = LiveTicket)
-            .Duplicate(ticket => ticket.AdmittedAt)
+            // Only admitted tickets: the admissions of the last minute.
+            .Duplicate(ticket => ticket.AdmittedAt, configure: index => index.Predicate = "admitted_at is not null")
             // Only re-issued tickets carry one, so fresh issues pay nothing for this index.
             .Duplicate(ticket => ticket.PreviousToken, configure: index => index.Predicate = "previous_token is not null");
 
@@ -58,16 +63,17 @@ public static class QueueStore
     /// <summary>
     /// A batch of issues' one round trip, inside the caller's transaction: the count lock (shared), then each fan's own
     /// lock, taken in one order by every batch so two batches never wait on each other in a circle (held until the
-    /// transaction ends, so a fan asking twice at once never takes two places), then each fan's ticket and, for the fans
-    /// who hold no live token, the next places in line, drawn in the order the fans are given. Places are drawn for new
-    /// tokens alone, so the line has no holes.
+    /// transaction ends, so a fan asking twice at once never takes two places), then each fan's ticket, whether their
+    /// stream exists, and the next places in line for the fans who need one, drawn in the order the fans are given:
+    /// fans never seen, and with <paramref name="forReissues"/> those whose last token is over. Places are drawn for
+    /// new tokens alone, so the line has no holes.
     /// </summary>
-    public static async Task<IReadOnlyList<IssueTurn>> TakeTurnsToIssueAsync(IDocumentSession session,
-        IReadOnlyList<Guid> userIds, DateTimeOffset now, CancellationToken cancellation)
+    public static async Task<IReadOnlyList<IssueTurn>> TakeTurnsToIssueAsync(IDocumentStore store, NpgsqlConnection connection,
+        IReadOnlyList<Guid> userIds, DateTimeOffset now, bool forReissues, CancellationToken cancellation)
     {
-        var schema = session.DocumentStore.Options.DatabaseSchemaName;
+        var schema = store.Options.DatabaseSchemaName;
         var keys = userIds.Select(QueueTicket.StreamKey).ToArray();
-        await using var batch = new NpgsqlBatch(session.Connection);
+        await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_advisory_xact_lock_shared(hashtextextended($1, 0))")
         {
             Parameters = { new NpgsqlParameter { Value = CountLock } },
@@ -77,21 +83,23 @@ public static class QueueStore
         {
             Parameters = { new NpgsqlParameter { Value = keys } },
         });
-        // Output columns are computed after the sort, so the places follow the order of the fans.
+        // Lookups by key, one fan at a time (a join might scan every stream); output columns are computed after the
+        // sort, so the places follow the order of the fans.
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
             $"""
-             select d.data,
-                    case when d.id is not null and d.status <> $2 and d.lapses_at > $3 then null
-                         else nextval('{schema}.{TicketSeq}') end
+             select d.data, s.id is not null,
+                    case when s.id is null or $2 and not coalesce(d.{LiveTicket} and d.lapses_at > $3, false)
+                         then nextval('{schema}.{TicketSeq}') end
              from unnest($1::text[]) with ordinality fan(k, turn)
-             left join {schema}.mt_doc_queueticket d on d.id = fan.k
+             left join lateral (select id from {schema}.mt_streams where id = fan.k) s on true
+             left join lateral (select data, status, lapses_at from {schema}.mt_doc_queueticket where id = fan.k) d on true
              order by fan.turn
              """)
         {
             Parameters =
             {
                 new NpgsqlParameter { Value = keys },
-                new NpgsqlParameter { Value = (int)TicketStatus.Expired },
+                new NpgsqlParameter { Value = forReissues },
                 new NpgsqlParameter { Value = now },
             },
         });
@@ -99,17 +107,95 @@ public static class QueueStore
         await using var reader = await batch.ExecuteReaderAsync(cancellation);
         await reader.NextResultAsync(cancellation);
         await reader.NextResultAsync(cancellation);
-        var serializer = session.DocumentStore.Options.Serializer();
+        var serializer = store.Options.Serializer();
         var turns = new List<IssueTurn>(userIds.Count);
         foreach (var userId in userIds)
         {
             await reader.ReadAsync(cancellation);
             var current = await reader.IsDBNullAsync(0, cancellation) ? null : serializer.FromJson<QueueTicket>(reader, 0);
-            var seq = await reader.IsDBNullAsync(1, cancellation) ? (long?)null : reader.GetInt64(1);
-            turns.Add(new IssueTurn(userId, current, seq));
+            var seq = await reader.IsDBNullAsync(2, cancellation) ? (long?)null : reader.GetInt64(2);
+            turns.Add(new IssueTurn(userId, current, reader.GetBoolean(1), seq));
         }
 
         return turns;
+    }
+
+    /// <summary>
+    /// Starts the ticket streams of fans never seen, in three set-based statements inside the caller's transaction:
+    /// the streams, their TokenIssued events and the tickets' inline documents, written as Marten writes them (the
+    /// names and types come from Marten's own mappings). Marten's own append is a function call per stream and a
+    /// document upsert per fan, most of an issue's database time in a rush (bench/README.md); a spec reads these
+    /// streams back through Marten.
+    /// </summary>
+    public static async Task StartTicketStreamsAsync(IDocumentStore store, NpgsqlConnection connection,
+        IReadOnlyList<(TokenIssued Issued, string? CorrelationId)> started, CancellationToken cancellation)
+    {
+        var schema = store.Options.DatabaseSchemaName;
+        var serializer = store.Options.Serializer();
+        var events = (EventGraph)store.Options.Events;
+        var eventType = events.EventMappingFor(typeof(TokenIssued));
+        var streamType = events.AggregateAliasFor(typeof(QueueTicket));
+        var tickets = started.Select(start => QueueTicket.Create(start.Issued)).ToArray();
+        var ids = tickets.Select(ticket => ticket.Id).ToArray();
+
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            $"insert into {schema}.mt_streams (id, type, version, timestamp, created, tenant_id) select id, $2, 1, now(), now(), $3 from unnest($1::text[]) id")
+        {
+            Parameters =
+            {
+                new NpgsqlParameter { Value = ids },
+                new NpgsqlParameter { Value = streamType },
+                new NpgsqlParameter { Value = JasperFx.StorageConstants.DefaultTenantId },
+            },
+        });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            $"""
+             insert into {schema}.mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type,
+                                             is_archived, correlation_id, headers)
+             select nextval('{schema}.mt_events_sequence'), e.id, e.stream_id, 1, e.data, $5, $6, now(), $7, false, e.correlation_id, 'null'
+             from unnest($1::text[], $2::uuid[], $3::jsonb[], $4::text[]) with ordinality e(stream_id, id, data, correlation_id, turn)
+             order by e.turn
+             """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter { Value = ids },
+                new NpgsqlParameter { Value = started.Select(_ => Guid.CreateVersion7()).ToArray() },
+                new NpgsqlParameter
+                {
+                    Value = started.Select(start => serializer.ToJson(start.Issued)).ToArray(),
+                    NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+                },
+                new NpgsqlParameter { Value = started.Select(start => start.CorrelationId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new NpgsqlParameter { Value = eventType.EventTypeName },
+                new NpgsqlParameter { Value = JasperFx.StorageConstants.DefaultTenantId },
+                new NpgsqlParameter { Value = eventType.DotNetTypeName },
+            },
+        });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            $"""
+             insert into {schema}.mt_doc_queueticket (id, data, mt_version, mt_dotnet_type, mt_last_modified, token, seq, status, lapses_at)
+             select t.id, t.data, 1, $6, transaction_timestamp(), t.token, t.seq, $7, t.lapses_at
+             from unnest($1::text[], $2::jsonb[], $3::text[], $4::bigint[], $5::timestamptz[]) t(id, data, token, seq, lapses_at)
+             """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter { Value = ids },
+                new NpgsqlParameter
+                {
+                    Value = tickets.Select(ticket => serializer.ToJson(ticket)).ToArray(),
+                    NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+                },
+                new NpgsqlParameter { Value = tickets.Select(ticket => ticket.Token).ToArray() },
+                new NpgsqlParameter { Value = tickets.Select(ticket => ticket.Seq).ToArray() },
+                new NpgsqlParameter { Value = tickets.Select(ticket => ticket.LapsesAt).ToArray() },
+                new NpgsqlParameter { Value = typeof(QueueTicket).FullName },
+                new NpgsqlParameter { Value = (int)TicketStatus.Waiting },
+            },
+        });
+        await batch.ExecuteNonQueryAsync(cancellation);
     }
 
     /// <summary>The last place handed out, committed or not; 0 before the first.</summary>
@@ -228,6 +314,6 @@ public sealed record LineWritten(DateTimeOffset? Line, DateTimeOffset? Control);
 
 internal sealed record LineRow(LineSnapshot? Line, DateTimeOffset? LineWritten, QueueControl? Control, DateTimeOffset? ControlWritten);
 
-/// <summary>A fan's turn in a batch of issues: the ticket they hold, and the place drawn for them if that ticket is not live.</summary>
-public sealed record IssueTurn(Guid UserId, QueueTicket? Current, long? Seq);
+/// <summary>A fan's turn in a batch of issues: the ticket they hold, whether their stream exists, and the place drawn for them if any.</summary>
+public sealed record IssueTurn(Guid UserId, QueueTicket? Current, bool StreamExists, long? Seq);
 

@@ -4,6 +4,7 @@ using Concert.Api.Infrastructure;
 using Concert.Domain.Queue;
 using JasperFx.Events;
 using Marten;
+using Marten.Storage;
 
 namespace Concert.Api.Queue;
 
@@ -60,7 +61,14 @@ public sealed class TokenIssuer(IDocumentStore store, QueueTokens tokens, TimePr
     {
         try
         {
-            var tickets = await IssueAllAsync(batch, stoppingToken);
+            var fans = batch.DistinctBy(request => request.UserId).ToList();
+            var tickets = await IssueToNewFansAsync(fans, stoppingToken);
+            var returning = fans.Where(fan => !tickets.ContainsKey(fan.UserId)).ToList();
+            if (returning.Count > 0)
+            {
+                foreach (var (userId, ticket) in await ReissueAsync(returning, stoppingToken)) tickets[userId] = ticket;
+            }
+
             foreach (var request in batch) request.Ticket.TrySetResult(tickets[request.UserId]);
         }
         catch (Exception e) when (batch.Count > 1 && e is not OperationCanceledException)
@@ -73,50 +81,76 @@ public sealed class TokenIssuer(IDocumentStore store, QueueTokens tokens, TimePr
         }
     }
 
-    /// <summary>One transaction for the batch; decided again, as a whole, when another writer changed a re-issued fan's stream first.</summary>
-    private async Task<Dictionary<Guid, QueueTicket>> IssueAllAsync(IReadOnlyList<IssueRequest> batch, CancellationToken cancellation)
+    /// <summary>
+    /// The rush's case, in one transaction of set-based statements: fans never seen get a place and a stream; fans holding
+    /// a live token get it back (one place in line per fan). Fans whose last token is over are left out, for
+    /// <see cref="ReissueAsync"/>.
+    /// </summary>
+    private async Task<Dictionary<Guid, QueueTicket>> IssueToNewFansAsync(IReadOnlyList<IssueRequest> fans, CancellationToken cancellation)
     {
-        var fans = batch.DistinctBy(request => request.UserId).ToList();
-        return await store.DecideAndCommitAsync(async session =>
+        await using var connection = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
+        await connection.OpenAsync(cancellation);
+        await using var transaction = await connection.BeginTransactionAsync(cancellation);
+        var now = clock.GetUtcNow();
+        var turns = await QueueStore.TakeTurnsToIssueAsync(store, connection, fans.Select(fan => fan.UserId).ToList(), now,
+            forReissues: false, cancellation);
+        var tickets = new Dictionary<Guid, QueueTicket>();
+        var started = new List<(TokenIssued, string?)>();
+        foreach (var (turn, fan) in turns.Zip(fans))
+        {
+            if (WaitingLine.HoldsLiveToken(turn.Current, now))
+            {
+                tickets[fan.UserId] = turn.Current!;
+            }
+            else if (turn.Seq is { } seq)
+            {
+                var issued = Issue(fan.UserId, seq, now);
+                started.Add((issued, fan.CorrelationId));
+                tickets[fan.UserId] = QueueTicket.Create(issued);
+            }
+        }
+
+        if (started.Count > 0) await QueueStore.StartTicketStreamsAsync(store, connection, started, cancellation);
+        await transaction.CommitAsync(cancellation);
+        return tickets;
+    }
+
+    /// <summary>
+    /// Fans coming back after their last token ended, through Marten: their streams are read for writing (one round trip
+    /// for all), so a concurrent write to one of them (the admission job recording that token's lapse) makes the batch
+    /// decide again instead of overwriting it.
+    /// </summary>
+    private Task<Dictionary<Guid, QueueTicket>> ReissueAsync(IReadOnlyList<IssueRequest> fans, CancellationToken cancellation) =>
+        store.DecideAndCommitAsync(async session =>
         {
             var now = clock.GetUtcNow();
             await Transactions.BeginAsync(session);
-            var turns = await QueueStore.TakeTurnsToIssueAsync(session, fans.Select(fan => fan.UserId).ToList(), now, cancellation);
-            var reissued = await FetchReissuedAsync(session, turns, cancellation);
+            var turns = await QueueStore.TakeTurnsToIssueAsync(store, session.Connection!, fans.Select(fan => fan.UserId).ToList(), now,
+                forReissues: true, cancellation);
+            var batch = session.CreateBatchQuery();
+            var reads = turns.Where(turn => turn.Seq is not null)
+                .ToDictionary(turn => turn.UserId, turn => batch.Events.FetchForWriting<QueueTicket>(QueueTicket.StreamKey(turn.UserId)));
+            await batch.Execute(cancellation);
             var tickets = new Dictionary<Guid, QueueTicket>();
-            foreach (var (turn, request) in turns.Zip(fans))
+            foreach (var (turn, fan) in turns.Zip(fans))
             {
                 if (turn.Seq is not { } seq)
                 {
-                    tickets[turn.UserId] = turn.Current!; // holds a live token: one place in line per fan
+                    tickets[fan.UserId] = turn.Current!; // took a live token meanwhile, in another batch
                     continue;
                 }
 
-                var issued = session.Events.BuildEvent(
-                    WaitingLine.Issue(turn.UserId, tokens.Sign(turn.UserId, seq, now), seq, now, options.Times));
-                issued.CorrelationId = request.CorrelationId; // the fan's own request, not the batch's first
-                if (reissued.TryGetValue(turn.UserId, out var stream)) stream.AppendOne(issued);
-                else session.Events.StartStream<QueueTicket>(QueueTicket.StreamKey(turn.UserId), issued);
-                tickets[turn.UserId] = QueueTicket.Create((TokenIssued)issued.Data);
+                var issued = session.Events.BuildEvent(Issue(fan.UserId, seq, now));
+                issued.CorrelationId = fan.CorrelationId; // the fan's own request, not the batch's first
+                (await reads[fan.UserId]).AppendOne(issued);
+                tickets[fan.UserId] = QueueTicket.Create((TokenIssued)issued.Data);
             }
 
             return tickets;
         }, cancellation);
-    }
 
-    /// <summary>The streams of the fans whose earlier token is over, read for writing in one round trip.</summary>
-    private static async Task<Dictionary<Guid, IEventStream<QueueTicket>>> FetchReissuedAsync(IDocumentSession session,
-        IReadOnlyList<IssueTurn> turns, CancellationToken cancellation)
-    {
-        var reissued = turns.Where(turn => turn is { Seq: not null, Current: not null }).ToList();
-        if (reissued.Count == 0) return [];
-        var batch = session.CreateBatchQuery();
-        var reads = reissued.Select(turn => (turn.UserId, Stream: batch.Events.FetchForWriting<QueueTicket>(turn.Current!.Id))).ToList();
-        await batch.Execute(cancellation);
-        var streams = new Dictionary<Guid, IEventStream<QueueTicket>>();
-        foreach (var (userId, stream) in reads) streams[userId] = await stream;
-        return streams;
-    }
+    private TokenIssued Issue(Guid userId, long seq, DateTimeOffset now) =>
+        WaitingLine.Issue(userId, tokens.Sign(userId, seq, now), seq, now, options.Times);
 
     private sealed record IssueRequest(Guid UserId, string? CorrelationId)
     {

@@ -1,5 +1,9 @@
 using Alba;
+using Concert.Api.Queue;
+using Concert.Domain.Queue;
 using Concert.Specs.Support;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Concert.Specs.Queue;
 
@@ -8,6 +12,17 @@ namespace Concert.Specs.Queue;
 public sealed class IssuingInGroups(QueueApp app) : IAsyncLifetime
 {
     private IAlbaHost Host => app.Host;
+
+    /// <summary>Everything of a ticket's stream, event and document rows but the fan's own values.</summary>
+    private Task<string> StoredShape(Guid userId) =>
+        app.ReadAsync<string>($"""
+            select concat_ws(' | ', e.type, e.mt_dotnet_type, e.version, e.tenant_id, e.is_archived, e.headers, e.bdata,
+                             s.type, s.version, s.tenant_id, s.is_archived, s.compacted_version, d.mt_dotnet_type, d.mt_version)
+            from concert.mt_events e
+            join concert.mt_streams s on s.id = e.stream_id
+            join concert.mt_doc_queueticket d on d.id = e.stream_id
+            where e.stream_id = 'queue-{userId}'
+            """);
 
     public Task InitializeAsync() => app.EmptyTheLine();
 
@@ -21,6 +36,28 @@ public sealed class IssuingInGroups(QueueApp app) : IAsyncLifetime
         var commits = await app.ReadAsync<long>("select count(distinct xmin::text) from concert.mt_doc_queueticket");
         commits.ShouldBeLessThan(fans.Length);
         fans.Select(fan => fan.Position).Order().ShouldBe(Enumerable.Range(1, 80).Select(p => (long)p));
+    }
+
+    [Fact]
+    public async Task a_ticket_started_in_a_group_commit_is_stored_as_marten_stores_one()
+    {
+        var fan = await Host.Issue(Guid.NewGuid());
+        var store = Host.DocumentStore();
+        var viaMarten = Guid.NewGuid();
+        await using (var session = store.LightweightSession())
+        {
+            var times = Host.Services.GetRequiredService<QueueOptions>().Times;
+            session.Events.StartStream<QueueTicket>(QueueTicket.StreamKey(viaMarten),
+                WaitingLine.Issue(viaMarten, "a-token", 999_999, app.Clock.GetUtcNow(), times));
+            await session.SaveChangesAsync();
+        }
+
+        (await StoredShape(fan.UserId)).ShouldBe(await StoredShape(viaMarten));
+        await using var query = store.QuerySession();
+        var key = QueueTicket.StreamKey(fan.UserId);
+        (await query.Events.FetchStreamAsync(key)).ShouldHaveSingleItem().Data.ShouldBeOfType<TokenIssued>().Token.ShouldBe(fan.Token);
+        (await query.Events.FetchStreamStateAsync(key))!.AggregateType.ShouldBe(typeof(QueueTicket));
+        (await query.LoadAsync<QueueTicket>(key)).ShouldBe(await query.Events.AggregateStreamAsync<QueueTicket>(key));
     }
 
     [Fact]

@@ -15,7 +15,8 @@ if [ -z "${ConnectionStrings__Postgres:-}" ]; then
 fi
 dotnet build "$root/src/Concert.Api" -c Release -v quiet -nologo >/dev/null
 cd "$root/src/Concert.Api/bin/Release/net10.0"
-export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$url"
+export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$url" Queue__TokenKeys__0__Id=1 \
+  Queue__TokenKeys__0__Secret="$(head -c 32 /dev/urandom | base64)"
 dotnet Concert.Api.dll db-apply >/dev/null
 
 first_200() {

@@ -296,7 +296,7 @@ for scenario in "${scenarios[@]}"; do
       alone="$(BENCH_FANS="$holders" BENCH_MODE=distinct BENCH_SEAT_OFFSET=40000 BENCH_SCHEDULES=$targets \
         wrk -t2 -c"$write_connections" -d"${seconds}s" -s "$BENCH_LUA/hold.lua" "$url")"
       BENCH_TOKENS="$work/waiting" BENCH_PATH=/waiting/check BENCH_RATE="$crowd_rate" \
-        wrk -t2 -c64 -d"$(( seconds + 7 ))s" -s "$BENCH_LUA/with-tokens.lua" "$url" >"$work/crowd-paced" &
+        wrk -t2 -c128 -d"$(( seconds + 7 ))s" -s "$BENCH_LUA/with-tokens.lua" "$url" >"$work/crowd-paced" &
       crowd_pid=$!
       BENCH_FANS="$holders" BENCH_MODE=distinct BENCH_SEAT_OFFSET=80000 BENCH_SCHEDULES=$targets \
         wrk -t2 -c"$write_connections" -d5s -s "$BENCH_LUA/hold.lua" "$url" >/dev/null

@@ -24,35 +24,45 @@ public sealed class QueueTokens
     private const int ByteLength = SignedLength + SignatureLength;
     private static readonly int TokenLength = Base64Url.GetEncodedLength(ByteLength);
 
-    private readonly Dictionary<byte, byte[]> _keys;
+    private readonly Dictionary<byte, byte[]> _keys = [];
     private readonly byte _signingKey;
+
+    /// <summary>What is wrong with Queue:TokenKeys, if anything; the service refuses to start then (see <see cref="TokenIssuer"/>).</summary>
+    private readonly string? _unusable;
 
     public QueueTokens(QueueOptions options)
     {
         if (options.TokenKeys.Count == 0)
         {
-            throw new InvalidOperationException(
-                "Queue:TokenKeys is empty: queue tokens need a signing key, the same on every node "
-                + "(Queue__TokenKeys__0__Id=1, Queue__TokenKeys__0__Secret=<32 random bytes or more, base64>).");
+            _unusable = "Queue:TokenKeys is empty: queue tokens need a signing key, the same on every node "
+                        + "(Queue__TokenKeys__0__Id=1, Queue__TokenKeys__0__Secret=<32 random bytes or more, base64>).";
+            return;
         }
 
-        _keys = [];
         foreach (var key in options.TokenKeys)
         {
             var buffer = new byte[key.Secret.Length];
             var secret = Convert.TryFromBase64String(key.Secret, buffer, out var length) ? buffer[..length] : [];
             if (key.Id is < 0 or > 255 || length < 32 || !_keys.TryAdd((byte)key.Id, secret))
             {
-                throw new InvalidOperationException(
-                    $"Queue:TokenKeys: key {key.Id} needs an id from 0 to 255 that no other key has and a base64 secret of at least 32 bytes.");
+                _unusable = $"Queue:TokenKeys: key {key.Id} needs an id from 0 to 255 that no other key has and a base64 secret of at least 32 bytes.";
+                _keys.Clear();
+                return;
             }
         }
 
         _signingKey = (byte)options.TokenKeys[0].Id;
     }
 
+    /// <summary>Fails with what is wrong with Queue:TokenKeys. Checked when the service starts, not by commands that need no token.</summary>
+    public void ThrowIfUnusable()
+    {
+        if (_unusable is not null) throw new InvalidOperationException(_unusable);
+    }
+
     public string Sign(Guid userId, long seq, DateTimeOffset issuedAt)
     {
+        ThrowIfUnusable();
         Span<byte> token = stackalloc byte[ByteLength];
         token[0] = _signingKey;
         userId.TryWriteBytes(token.Slice(1, 16), bigEndian: true, out _);

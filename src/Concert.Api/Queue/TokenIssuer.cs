@@ -33,6 +33,13 @@ public sealed class TokenIssuer(IDocumentStore store, QueueTokens tokens, TimePr
         return request.Ticket.Task;
     }
 
+    /// <summary>A service that cannot sign tokens must not start (commands such as db-apply never start it).</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        tokens.ThrowIfUnusable();
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try

@@ -197,21 +197,9 @@ public static class Idempotency
 /// <summary>Forgets idempotency records past their 24 hours, every ten minutes.</summary>
 public sealed class IdempotencyPurge(IDocumentStore store, TimeProvider clock, ILogger<IdempotencyPurge> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(10), clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await PurgeAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Purging idempotency records failed; the next run tries again");
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodic.RunAsync(new PeriodicTimer(TimeSpan.FromMinutes(10), clock), PurgeAsync,
+            e => logger.LogWarning(e, "Purging idempotency records failed; the next run tries again"), stoppingToken);
 
     public async Task PurgeAsync(CancellationToken cancellation)
     {

@@ -1,3 +1,4 @@
+using Concert.Api.Infrastructure;
 using Concert.Domain.Queue;
 using Marten;
 
@@ -38,21 +39,9 @@ public sealed class LineView(IDocumentStore store, ILogger<LineView> logger) : B
         if (_copy is not { } copy || copy.Written != written) await ReadAsync(cancellation);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(PollInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await RefreshAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogDebug(e, "Reading the line snapshot failed; this node keeps its copy until the next poll");
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodic.RunAsync(new PeriodicTimer(PollInterval), RefreshAsync,
+            e => logger.LogDebug(e, "Reading the line snapshot failed; this node keeps its copy until the next poll"), stoppingToken);
 
     private async Task<Copy> ReadAsync(CancellationToken cancellation)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Concert.Api.Infrastructure;
 using Concert.Domain.Queue;
 using Marten;
 
@@ -65,22 +66,11 @@ public sealed class PresenceBook(IDocumentStore store, TimeProvider clock, Queue
         foreach (var chunk in due.Chunk(MostPerStatement)) await WriteAsync(chunk, now, cancellation);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(FlushInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await FlushAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Nothing is lost: the signs of life stay due, and a fan near their lapse is read and written at their next check.
-                logger.LogWarning(e, "Writing waiting fans' signs of life failed; the next flush tries again");
-            }
-        }
-    }
+    // Nothing is lost when a flush fails: the signs of life stay due, and a fan near their lapse is read and written
+    // at their next check.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodic.RunAsync(new PeriodicTimer(FlushInterval), FlushAsync,
+            e => logger.LogWarning(e, "Writing waiting fans' signs of life failed; the next flush tries again"), stoppingToken);
 
     /// <summary>Fans whose lapse was not written have left the line, lapsed, or were written later by another node: read them again.</summary>
     private async Task WriteAsync(IReadOnlyList<(long Seq, DateTimeOffset LapsesAt)> lapses, DateTimeOffset now, CancellationToken cancellation)

@@ -6,14 +6,8 @@ namespace Concert.Specs.Queue;
 
 /// <summary>Positions come from the admission run's count: exact once counted, never going up for a fan who keeps checking.</summary>
 [Collection(QueueAppCollection.Name)]
-public sealed class CountingTheLine(QueueApp app) : IAsyncLifetime
+public sealed class CountingTheLine(QueueApp app) : QueueScenarios(app)
 {
-    private IAlbaHost Host => app.Host;
-
-    public Task InitializeAsync() => app.EmptyTheLine();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task once_a_run_has_counted_the_line_no_two_waiting_fans_share_a_position()
     {
@@ -23,16 +17,16 @@ public sealed class CountingTheLine(QueueApp app) : IAsyncLifetime
         var issuing = Task.WhenAll(Enumerable.Range(0, 300).Select(_ => Task.Run(() => Host.Issue(Guid.NewGuid()))));
         var counting = Task.Run(async () =>
         {
-            while (!issuing.IsCompleted) await app.RunAdmission();
+            while (!issuing.IsCompleted) await App.RunAdmission();
         });
         var fans = await issuing;
         await counting;
-        await app.RunAdmission();
+        await App.RunAdmission();
 
         var positions = await Task.WhenAll(fans.Select(fan => Host.Check(fan.Token)));
         positions.Select(status => status.Position).Order().ShouldBe(Enumerable.Range(1, 300).Select(p => (long)p));
         (await Host.QueueOverview()).Waiting.ShouldBe(300);
-        (await app.ReadAsync<long>("select count(*) from concert.mt_doc_queueticket where status = 0")).ShouldBe(300);
+        (await App.ReadAsync<long>("select count(*) from concert.mt_doc_queueticket where status = 0")).ShouldBe(300);
     }
 
     [Fact]
@@ -46,9 +40,9 @@ public sealed class CountingTheLine(QueueApp app) : IAsyncLifetime
 
         for (var round = 0; round < 8; round++)
         {
-            app.Clock.Advance(TimeSpan.FromSeconds(30));
+            App.Clock.Advance(TimeSpan.FromSeconds(30));
             if (round == 5) await Host.ChangeQueue(new { paused = false }); // after the quitters lapsed: three are admitted
-            await app.RunAdmission();
+            await App.RunAdmission();
             fans.Add(await Host.Issue(Guid.NewGuid()));
             told[fans[^1].Token] = fans[^1].Position;
 
@@ -60,7 +54,7 @@ public sealed class CountingTheLine(QueueApp app) : IAsyncLifetime
             }
         }
 
-        await app.RunAdmission();
+        await App.RunAdmission();
         var stillWaiting = fans.Where(fan => !quitters.Contains(fan.Token)).Skip(3).ToList();
         var final = await Task.WhenAll(stillWaiting.Select(fan => Host.Check(fan.Token)));
         final.Select(status => status.Position).ShouldBe(Enumerable.Range(1, stillWaiting.Count).Select(p => (long)p));

@@ -9,13 +9,11 @@ namespace Concert.Specs.Queue;
 
 /// <summary>Concurrent issues share transactions, and one fan's failure in a shared transaction fails nobody else.</summary>
 [Collection(QueueAppCollection.Name)]
-public sealed class IssuingInGroups(QueueApp app) : IAsyncLifetime
+public sealed class IssuingInGroups(QueueApp app) : QueueScenarios(app)
 {
-    private IAlbaHost Host => app.Host;
-
     /// <summary>Everything of a ticket's stream, event and document rows but the fan's own values.</summary>
     private Task<string> StoredShape(Guid userId) =>
-        app.ReadAsync<string>($"""
+        App.ReadAsync<string>($"""
             select concat_ws(' | ', e.type, e.mt_dotnet_type, e.version, e.tenant_id, e.is_archived, e.headers, e.bdata,
                              s.type, s.version, s.tenant_id, s.is_archived, s.compacted_version, d.mt_dotnet_type, d.mt_version)
             from concert.mt_events e
@@ -24,16 +22,14 @@ public sealed class IssuingInGroups(QueueApp app) : IAsyncLifetime
             where e.stream_id = 'queue-{userId}'
             """);
 
-    public Task InitializeAsync() => app.EmptyTheLine();
-
-    public async Task DisposeAsync() => await app.ExecuteAsync("drop trigger if exists refuse_one_fan on concert.mt_doc_queueticket");
+    public override async Task DisposeAsync() => await App.ExecuteAsync("drop trigger if exists refuse_one_fan on concert.mt_doc_queueticket");
 
     [Fact]
     public async Task concurrent_issues_ride_shared_commits()
     {
         var fans = await Task.WhenAll(Enumerable.Range(0, 80).Select(_ => Task.Run(() => Host.Issue(Guid.NewGuid()))));
 
-        var commits = await app.ReadAsync<long>("select count(distinct xmin::text) from concert.mt_doc_queueticket");
+        var commits = await App.ReadAsync<long>("select count(distinct xmin::text) from concert.mt_doc_queueticket");
         commits.ShouldBeLessThan(fans.Length);
         fans.Select(fan => fan.Position).Order().ShouldBe(Enumerable.Range(1, 80).Select(p => (long)p));
     }
@@ -48,7 +44,7 @@ public sealed class IssuingInGroups(QueueApp app) : IAsyncLifetime
         {
             var times = Host.Services.GetRequiredService<QueueOptions>().Times;
             session.Events.StartStream<QueueTicket>(QueueTicket.StreamKey(viaMarten),
-                WaitingLine.Issue(viaMarten, "a-token", 999_999, app.Clock.GetUtcNow(), times));
+                WaitingLine.Issue(viaMarten, "a-token", 999_999, App.Clock.GetUtcNow(), times));
             await session.SaveChangesAsync();
         }
 
@@ -64,7 +60,7 @@ public sealed class IssuingInGroups(QueueApp app) : IAsyncLifetime
     public async Task a_fan_whose_write_postgresql_refuses_gets_503_and_the_others_their_places()
     {
         var refused = Guid.NewGuid();
-        await app.ExecuteAsync($"""
+        await App.ExecuteAsync($"""
             create or replace function concert.refuse_one_fan() returns trigger language plpgsql as $$
             begin
               if new.id = 'queue-{refused}' then raise exception 'refused for the spec' using errcode = '40001'; end if;

@@ -6,17 +6,13 @@ namespace Concert.Specs.Queue;
 
 /// <summary>A waiting fan's checks cost the database nothing; their signs of life are written in bulk, on time.</summary>
 [Collection(QueueAppCollection.Name)]
-public sealed class KeepingPlaces(QueueApp app) : IAsyncLifetime
+public sealed class KeepingPlaces(QueueApp app) : QueueScenarios(app)
 {
-    private IAlbaHost Host => app.Host;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        await app.EmptyTheLine();
+        await base.InitializeAsync();
         await Host.ChangeQueue(new { paused = true });
     }
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task checks_append_no_event_and_write_nothing_until_a_sign_of_life_is_due()
@@ -26,43 +22,43 @@ public sealed class KeepingPlaces(QueueApp app) : IAsyncLifetime
 
         for (var second = 0; second < 30; second++)
         {
-            app.Clock.Advance(TimeSpan.FromSeconds(1));
+            App.Clock.Advance(TimeSpan.FromSeconds(1));
             await Host.Check(fan.Token);
         }
 
-        await app.RunAdmission();
+        await App.RunAdmission();
         (await TicketRow(fan)).ShouldBe(issued);
 
-        app.Clock.Advance(TimeSpan.FromSeconds(40)); // the recorded lapse is now less than half a wait away
+        App.Clock.Advance(TimeSpan.FromSeconds(40)); // the recorded lapse is now less than half a wait away
         await Host.Check(fan.Token);
-        await app.RunAdmission();
+        await App.RunAdmission();
 
         var written = await TicketRow(fan);
         written.Events.ShouldBe(1);
-        written.LapsesAt.ShouldBe((app.Clock.GetUtcNow() + app.Options.WaitingTtl).UtcDateTime);
+        written.LapsesAt.ShouldBe((App.Clock.GetUtcNow() + App.Options.WaitingTtl).UtcDateTime);
     }
 
     [Fact]
     public async Task a_fan_who_stops_checking_lapses_a_wait_after_the_last_check()
     {
         var fan = await Host.Issue(Guid.NewGuid());
-        app.Clock.Advance(TimeSpan.FromSeconds(30));
+        App.Clock.Advance(TimeSpan.FromSeconds(30));
         await Host.Check(fan.Token);
-        var lastCheck = app.Clock.GetUtcNow();
+        var lastCheck = App.Clock.GetUtcNow();
 
-        app.Clock.Advance(TimeSpan.FromSeconds(60));
-        await app.RunAdmission(); // writes the last check down
-        app.Clock.Advance(lastCheck + app.Options.WaitingTtl - TimeSpan.FromMilliseconds(1) - app.Clock.GetUtcNow());
-        await app.RunAdmission();
+        App.Clock.Advance(TimeSpan.FromSeconds(60));
+        await App.RunAdmission(); // writes the last check down
+        App.Clock.Advance(lastCheck + App.Options.WaitingTtl - TimeSpan.FromMilliseconds(1) - App.Clock.GetUtcNow());
+        await App.RunAdmission();
         (await Overview()).Waiting.ShouldBe(1);
 
-        app.Clock.Advance(TimeSpan.FromMilliseconds(1));
-        await app.RunAdmission();
+        App.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        await App.RunAdmission();
 
         (await Overview()).Waiting.ShouldBe(0);
-        (await app.ReadAsync<DateTime>(
+        (await App.ReadAsync<DateTime>(
                 $"select (data ->> 'ExpiredAt')::timestamptz from concert.mt_events where type = 'token_expired' and stream_id = 'queue-{fan.UserId}'"))
-            .ShouldBe((lastCheck + app.Options.WaitingTtl).UtcDateTime);
+            .ShouldBe((lastCheck + App.Options.WaitingTtl).UtcDateTime);
         await Host.CheckShouldBeRefused(fan.Token, "TOKEN_EXPIRED");
     }
 
@@ -74,8 +70,8 @@ public sealed class KeepingPlaces(QueueApp app) : IAsyncLifetime
 
         for (var round = 0; round < 4; round++)
         {
-            app.Clock.Advance(app.Options.WaitingTtl - TimeSpan.FromSeconds(1));
-            await app.RunAdmission();
+            App.Clock.Advance(App.Options.WaitingTtl - TimeSpan.FromSeconds(1));
+            await App.RunAdmission();
             await Host.Check(ahead.Token);
             await Host.Check(fan.Token);
         }
@@ -88,19 +84,19 @@ public sealed class KeepingPlaces(QueueApp app) : IAsyncLifetime
     public async Task a_check_on_a_node_that_forgot_the_fan_reads_the_place_once_and_keeps_it()
     {
         var fan = await Host.Issue(Guid.NewGuid());
-        await using var otherNode = await app.StartHostAsync();
+        await using var otherNode = await App.StartHostAsync();
 
-        app.Clock.Advance(TimeSpan.FromSeconds(100));
+        App.Clock.Advance(TimeSpan.FromSeconds(100));
         var first = await otherNode.Check(fan.Token);
         await QueueApp.RunAdmission(otherNode);
 
         first.Position.ShouldBe(1);
-        (await TicketRow(fan)).LapsesAt.ShouldBe((app.Clock.GetUtcNow() + app.Options.WaitingTtl).UtcDateTime);
+        (await TicketRow(fan)).LapsesAt.ShouldBe((App.Clock.GetUtcNow() + App.Options.WaitingTtl).UtcDateTime);
     }
 
     private Task<QueueOverview> Overview() => Host.QueueOverview();
 
     private async Task<(long Events, DateTime LapsesAt)> TicketRow(QueueStatus fan) =>
-        (await app.ReadAsync<long>($"select count(*) from concert.mt_events where stream_id = 'queue-{fan.UserId}'"),
-            await app.ReadAsync<DateTime>($"select lapses_at from concert.mt_doc_queueticket where token = '{fan.Token}'"));
+        (await App.ReadAsync<long>($"select count(*) from concert.mt_events where stream_id = 'queue-{fan.UserId}'"),
+            await App.ReadAsync<DateTime>($"select lapses_at from concert.mt_doc_queueticket where token = '{fan.Token}'"));
 }

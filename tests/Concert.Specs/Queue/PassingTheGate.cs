@@ -6,14 +6,8 @@ using Concert.Specs.Support;
 namespace Concert.Specs.Queue;
 
 [Collection(QueueAppCollection.Name)]
-public sealed class PassingTheGate(QueueApp app) : IAsyncLifetime
+public sealed class PassingTheGate(QueueApp app) : QueueScenarios(app)
 {
-    private IAlbaHost Host => app.Host;
-
-    public Task InitializeAsync() => app.EmptyTheLine();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Theory]
     [InlineData("""{"userId":"not-a-uuid"}""")]
     [InlineData("""{"userId":"00000000-0000-0000-0000-000000000000"}""")]
@@ -91,10 +85,10 @@ public sealed class PassingTheGate(QueueApp app) : IAsyncLifetime
     public async Task an_admitted_fan_passes_and_loses_the_way_when_the_turn_ends()
     {
         var fan = await Host.Issue(Guid.NewGuid());
-        await app.RunAdmission();
+        await App.RunAdmission();
 
         await CatalogReadAs(fan.Token, expectedStatus: 404);
-        app.Clock.Advance(app.Options.ActiveTtl);
+        App.Clock.Advance(App.Options.ActiveTtl);
         var result = await CatalogReadAs(fan.Token, expectedStatus: 401);
 
         await result.ShouldBeProblem(401, "TOKEN_EXPIRED");
@@ -104,12 +98,12 @@ public sealed class PassingTheGate(QueueApp app) : IAsyncLifetime
     public async Task the_operator_sees_the_line_at_a_glance()
     {
         for (var i = 0; i < 5; i++) await Host.Issue(Guid.NewGuid());
-        await app.RunAdmission();
+        await App.RunAdmission();
 
         var overview = await Host.QueueOverview();
 
         overview.ShouldBe(new QueueOverview(Waiting: 2, Active: 3, AdmittedLastMinute: 3, MaxActive: 3, Paused: false,
-            CountedAt: app.Clock.GetUtcNow()));
+            CountedAt: App.Clock.GetUtcNow()));
     }
 
     [Fact]
@@ -117,10 +111,10 @@ public sealed class PassingTheGate(QueueApp app) : IAsyncLifetime
     {
         var fans = new List<QueueStatus>();
         for (var i = 0; i < 6; i++) fans.Add(await Host.Issue(Guid.NewGuid()));
-        await app.RunAdmission();
+        await App.RunAdmission();
 
         var changed = await Host.ChangeQueue(new { maxActive = 5 });
-        await app.RunAdmission();
+        await App.RunAdmission();
 
         changed.MaxActive.ShouldBe(5);
         var statuses = await Task.WhenAll(fans.Select(f => Host.Check(f.Token)));
@@ -132,11 +126,11 @@ public sealed class PassingTheGate(QueueApp app) : IAsyncLifetime
     {
         var paused = await Host.ChangeQueue(new { paused = true });
         var fan = await Host.Issue(Guid.NewGuid());
-        await app.RunAdmission();
+        await App.RunAdmission();
         var whilePaused = await Host.Check(fan.Token);
 
         var resumed = await Host.ChangeQueue(new { paused = false });
-        await app.RunAdmission();
+        await App.RunAdmission();
 
         paused.Paused.ShouldBeTrue();
         whilePaused.Active.ShouldBeFalse();

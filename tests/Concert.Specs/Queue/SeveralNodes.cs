@@ -7,22 +7,16 @@ namespace Concert.Specs.Queue;
 
 /// <summary>Two processes of the service on one database answer alike and admit once.</summary>
 [Collection(QueueAppCollection.Name)]
-public sealed class SeveralNodes(QueueApp app) : IAsyncLifetime
+public sealed class SeveralNodes(QueueApp app) : QueueScenarios(app)
 {
-    private IAlbaHost Host => app.Host;
-
-    public Task InitializeAsync() => app.EmptyTheLine();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task a_token_issued_on_one_node_checks_on_the_other_at_the_same_place()
     {
-        await using var other = await app.StartHostAsync();
+        await using var other = await App.StartHostAsync();
         await Host.ChangeQueue(new { paused = true });
         var fans = new List<QueueStatus>();
         for (var i = 0; i < 6; i++) fans.Add(await (i % 2 == 0 ? Host : other).Issue(Guid.NewGuid()));
-        await app.RunAdmission();
+        await App.RunAdmission();
         await other.Services.GetRequiredService<LineView>().RefreshAsync(CancellationToken.None);
 
         var here = await Task.WhenAll(fans.Select(fan => Host.Check(fan.Token)));
@@ -35,7 +29,7 @@ public sealed class SeveralNodes(QueueApp app) : IAsyncLifetime
     [Fact]
     public async Task admission_runs_of_two_nodes_at_once_admit_each_place_once()
     {
-        await using var other = await app.StartHostAsync();
+        await using var other = await App.StartHostAsync();
         var fans = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() => (i % 2 == 0 ? Host : other).Issue(Guid.NewGuid()))));
 
         await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => QueueApp.RunAdmission(i % 2 == 0 ? Host : other))));
@@ -45,7 +39,7 @@ public sealed class SeveralNodes(QueueApp app) : IAsyncLifetime
         statuses.Count(status => status.Active).ShouldBe(QueueApp.MaxActive);
         statuses.Where(status => status.Active).Select(status => status.Token)
             .ShouldBe(fans.OrderBy(fan => fan.Position).Take(QueueApp.MaxActive).Select(fan => fan.Token), ignoreOrder: true);
-        (await app.ReadAsync<long>("select count(*) from concert.mt_events where type = 'token_admitted'")).ShouldBe(QueueApp.MaxActive);
+        (await App.ReadAsync<long>("select count(*) from concert.mt_events where type = 'token_admitted'")).ShouldBe(QueueApp.MaxActive);
         statuses.Where(status => !status.Active).Select(status => status.Position).Order().ShouldBe(Enumerable.Range(1, 7).Select(p => (long)p));
     }
 }

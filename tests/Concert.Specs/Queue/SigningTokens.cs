@@ -9,15 +9,9 @@ namespace Concert.Specs.Queue;
 
 /// <summary>A queue token is signed: an altered or forged one is refused without a place in line; keys rotate without cutting anyone off.</summary>
 [Collection(QueueAppCollection.Name)]
-public sealed class SigningTokens(QueueApp app) : IAsyncLifetime
+public sealed class SigningTokens(QueueApp app) : QueueScenarios(app)
 {
     private const string RotatedKey = "cm90YXRlZC1rZXktZm9yLXRoZS1zcGVjcy1vbmx5LTMyYnl0ZXM=";
-
-    private IAlbaHost Host => app.Host;
-
-    public Task InitializeAsync() => app.EmptyTheLine();
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task an_altered_token_is_refused_on_the_check_and_at_the_gate()
@@ -39,7 +33,7 @@ public sealed class SigningTokens(QueueApp app) : IAsyncLifetime
     [Fact]
     public async Task a_token_signed_with_a_key_the_service_does_not_hold_is_refused()
     {
-        await using var stranger = await app.StartHostAsync(KeysOf(("9", RotatedKey)));
+        await using var stranger = await App.StartHostAsync(KeysOf(("9", RotatedKey)));
         var forged = await stranger.Issue(Guid.NewGuid());
 
         await Host.CheckShouldBeRefused(forged.Token, "TOKEN_INVALID");
@@ -50,7 +44,7 @@ public sealed class SigningTokens(QueueApp app) : IAsyncLifetime
     {
         var tokens = Host.Services.GetRequiredService<QueueTokens>();
 
-        await Host.CheckShouldBeRefused(tokens.Sign(Guid.NewGuid(), 987_654_321, app.Clock.GetUtcNow()), "TOKEN_EXPIRED");
+        await Host.CheckShouldBeRefused(tokens.Sign(Guid.NewGuid(), 987_654_321, App.Clock.GetUtcNow()), "TOKEN_EXPIRED");
     }
 
     [Fact]
@@ -61,7 +55,7 @@ public sealed class SigningTokens(QueueApp app) : IAsyncLifetime
         var developmentKey = Host.Services.GetRequiredService<QueueOptions>().TokenKeys[0];
 
         // The new key signs; the old one still verifies.
-        await using var rotated = await app.StartHostAsync(KeysOf(("2", RotatedKey), (developmentKey.Id.ToString(), developmentKey.Secret)));
+        await using var rotated = await App.StartHostAsync(KeysOf(("2", RotatedKey), (developmentKey.Id.ToString(), developmentKey.Secret)));
         var after = await rotated.Issue(Guid.NewGuid());
 
         (await rotated.Check(before.Token)).Position.ShouldBe(1);

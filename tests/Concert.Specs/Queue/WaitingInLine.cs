@@ -7,14 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Concert.Specs.Queue;
 
 [Collection(QueueAppCollection.Name)]
-public sealed class WaitingInLine(QueueApp app) : IAsyncLifetime
+public sealed class WaitingInLine(QueueApp app) : QueueScenarios(app)
 {
-    private IAlbaHost Host => app.Host;
-
-    public Task InitializeAsync() => app.EmptyTheLine();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task a_fan_gets_a_token_their_place_and_its_expiry()
     {
@@ -33,7 +27,7 @@ public sealed class WaitingInLine(QueueApp app) : IAsyncLifetime
         body["active"]!.GetValue<bool>().ShouldBeFalse();
         var expiresAt = body["expiresAt"]!.GetValue<string>();
         expiresAt.ShouldEndWith("Z");
-        DateTimeOffset.Parse(expiresAt).ShouldBe(app.Clock.GetUtcNow() + app.Options.WaitingTtl);
+        DateTimeOffset.Parse(expiresAt).ShouldBe(App.Clock.GetUtcNow() + App.Options.WaitingTtl);
         QueueTokens.IsWellFormed(body["token"]!.GetValue<string>()).ShouldBeTrue();
     }
 
@@ -87,14 +81,14 @@ public sealed class WaitingInLine(QueueApp app) : IAsyncLifetime
         var fans = new List<QueueStatus>();
         for (var i = 0; i < 5; i++) fans.Add(await Host.Issue(Guid.NewGuid()));
 
-        await app.RunAdmission();
-        await app.RunAdmission();
+        await App.RunAdmission();
+        await App.RunAdmission();
 
         var statuses = await Task.WhenAll(fans.Select(f => Host.Check(f.Token)));
         statuses.Select(s => s.Active).ShouldBe([true, true, true, false, false]);
         statuses.Select(s => s.Position).ShouldBe([0, 0, 0, 1, 2]);
         statuses[0].EtaSeconds.ShouldBe(0);
-        statuses[0].ExpiresAt.ShouldBe(app.Clock.GetUtcNow() + app.Options.ActiveTtl);
+        statuses[0].ExpiresAt.ShouldBe(App.Clock.GetUtcNow() + App.Options.ActiveTtl);
     }
 
     [Fact]
@@ -102,10 +96,10 @@ public sealed class WaitingInLine(QueueApp app) : IAsyncLifetime
     {
         var fans = new List<QueueStatus>();
         for (var i = 0; i < 4; i++) fans.Add(await Host.Issue(Guid.NewGuid()));
-        await app.RunAdmission();
-        await KeepChecking(fans[3].Token, app.Options.ActiveTtl);
+        await App.RunAdmission();
+        await KeepChecking(fans[3].Token, App.Options.ActiveTtl);
 
-        await app.RunAdmission();
+        await App.RunAdmission();
 
         (await Host.Check(fans[3].Token)).Active.ShouldBeTrue();
         await ShouldBeExpired(fans[0].Token);
@@ -117,11 +111,11 @@ public sealed class WaitingInLine(QueueApp app) : IAsyncLifetime
         var (first, quitter, last) = (await Host.Issue(Guid.NewGuid()), await Host.Issue(Guid.NewGuid()), await Host.Issue(Guid.NewGuid()));
         await Pause();
 
-        await KeepChecking([first.Token, last.Token], app.Options.WaitingTtl);
+        await KeepChecking([first.Token, last.Token], App.Options.WaitingTtl);
 
         (await Host.Check(last.Token)).Position.ShouldBe(2);
         await ShouldBeExpired(quitter.Token);
-        await app.RunAdmission();
+        await App.RunAdmission();
         (await Host.Check(last.Token)).Position.ShouldBe(2);
     }
 
@@ -131,10 +125,10 @@ public sealed class WaitingInLine(QueueApp app) : IAsyncLifetime
         var quitter = await Host.Issue(Guid.NewGuid());
         var stayer = await Host.Issue(Guid.NewGuid());
         await Pause();
-        await KeepChecking(stayer.Token, app.Options.WaitingTtl);
+        await KeepChecking(stayer.Token, App.Options.WaitingTtl);
 
         await Resume();
-        await app.RunAdmission();
+        await App.RunAdmission();
 
         (await Host.Check(stayer.Token)).Active.ShouldBeTrue();
         await ShouldBeExpired(quitter.Token);
@@ -146,11 +140,11 @@ public sealed class WaitingInLine(QueueApp app) : IAsyncLifetime
         var fan = await Host.Issue(Guid.NewGuid());
         await Pause();
 
-        await KeepChecking(fan.Token, app.Options.WaitingTtl * 3);
+        await KeepChecking(fan.Token, App.Options.WaitingTtl * 3);
 
         var status = await Host.Check(fan.Token);
         status.Position.ShouldBe(1);
-        status.ExpiresAt.ShouldBe(app.Clock.GetUtcNow() + app.Options.WaitingTtl);
+        status.ExpiresAt.ShouldBe(App.Clock.GetUtcNow() + App.Options.WaitingTtl);
     }
 
     [Fact]
@@ -158,8 +152,8 @@ public sealed class WaitingInLine(QueueApp app) : IAsyncLifetime
     {
         var fans = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => Host.Issue(Guid.NewGuid()))));
 
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(app.RunAdmission)));
-        await app.RunAdmission();
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(App.RunAdmission)));
+        await App.RunAdmission();
 
         var statuses = await Task.WhenAll(fans.Select(f => Host.Check(f.Token)));
         statuses.Count(s => s.Active).ShouldBe(QueueApp.MaxActive);
@@ -185,7 +179,7 @@ public sealed class WaitingInLine(QueueApp app) : IAsyncLifetime
     {
         var fans = new List<QueueStatus>();
         for (var i = 0; i < 5; i++) fans.Add(await Host.Issue(Guid.NewGuid()));
-        await app.RunAdmission();
+        await App.RunAdmission();
 
         var fifth = await Host.Check(fans[4].Token);
 
@@ -197,12 +191,12 @@ public sealed class WaitingInLine(QueueApp app) : IAsyncLifetime
     public async Task an_ended_token_is_refused_at_once()
     {
         var fan = await Host.Issue(Guid.NewGuid());
-        await app.RunAdmission();
+        await App.RunAdmission();
 
         await using (var session = Host.Services.GetRequiredService<Marten.IDocumentStore>().LightweightSession())
         {
             QueueTokens.End(await session.Events.FetchForWriting<QueueTicket>(QueueTicket.StreamKey(fan.UserId)),
-                app.Clock.GetUtcNow());
+                App.Clock.GetUtcNow());
             await session.SaveChangesAsync();
         }
 
@@ -223,8 +217,8 @@ public sealed class WaitingInLine(QueueApp app) : IAsyncLifetime
         var step = TimeSpan.FromSeconds(20);
         for (var moved = TimeSpan.Zero; moved < span; moved += step)
         {
-            app.Clock.Advance(step);
-            await app.RunAdmission();
+            App.Clock.Advance(step);
+            await App.RunAdmission();
             foreach (var token in tokens) await Host.Check(token);
         }
     }

@@ -30,7 +30,7 @@ public static class ConcertSetup
         services.AddSingleton(TimeProvider.System);
         var venueTime = VenueTime.From(configuration);
         services.AddSingleton(venueTime);
-        services.AddSingleton(configuration.GetSection("Queue").Get<QueueOptions>() ?? new QueueOptions());
+        services.AddSingleton((configuration.GetSection("Queue").Get<QueueOptions>() ?? new QueueOptions()).Validated());
         services.AddSingleton(configuration.GetSection("Holds").Get<HoldOptions>() ?? new HoldOptions());
         services.AddSingleton<ReservationIds>();
         services.AddSingleton(configuration.GetSection("Wallet").Get<WalletOptions>() ?? new WalletOptions());

@@ -10,8 +10,8 @@ public static class CheckTokenEndpoint
     /// <summary>
     /// A waiting fan known to this node is answered from memory: the token's signature, this node's copy of the line,
     /// and its note of the fan's presence; no database round trip and no write (the sign of life is written in bulk
-    /// later, see <see cref="PresenceBook"/>). Anyone else (an admitted fan, a token this node has not seen, one near its
-    /// lapse, one the line's copy says has left) is answered from the database's truth.
+    /// later, see <see cref="PresenceBook"/>). Anyone else (an admitted fan, a token this node has not seen or cannot
+    /// verify, one near its lapse, one the line's copy says has left) is answered from the database's truth.
     /// </summary>
     [WolverineGet("/waiting/check")]
     [Tags("Queue")]
@@ -23,11 +23,12 @@ public static class CheckTokenEndpoint
     {
         var token = QueueGate.TokenOf(context);
         if (token.Length == 0) return TypedResults.Problem(QueueGate.ExpiredToken());
-        if (!tokens.TryRead(token, out var fan)) return TypedResults.Problem(QueueGate.InvalidToken());
+        var reading = tokens.Read(token, out var fan);
+        if (reading == TokenReading.Invalid) return TypedResults.Problem(QueueGate.InvalidToken());
 
         var now = clock.GetUtcNow();
         var line = await lineView.CurrentAsync(cancellation);
-        if (line.Line.Places.MayBeWaiting(fan.Seq) && presence.TrySee(fan, now))
+        if (reading == TokenReading.Verified && line.Line.Places.MayBeWaiting(fan.Seq) && presence.TrySee(fan, now))
         {
             return QueueStatus.Waiting(token, fan.UserId, presence.Tell(fan.Seq, line.Line.Places.PositionOf(fan.Seq)), line, now, options)
                 .ToResult(context);
@@ -39,7 +40,7 @@ public static class CheckTokenEndpoint
         if (ticket!.StatusAt(now) == TicketStatus.Active) return QueueStatus.Admitted(ticket).ToResult(context);
 
         await presence.SawAsync(ticket, now, cancellation);
-        return QueueStatus.Waiting(token, fan.UserId, presence.Tell(fan.Seq, line.Line.Places.PositionOf(fan.Seq)), line, now, options)
+        return QueueStatus.Waiting(token, ticket.UserId, presence.Tell(ticket.Seq, line.Line.Places.PositionOf(ticket.Seq)), line, now, options)
             .ToResult(context);
     }
 }

@@ -13,12 +13,23 @@ public static class IssueTokenEndpoint
     [Tags("Queue")]
     [EndpointSummary("Take a place in the waiting line, or get back the live token this fan already holds.")]
     [ProblemResponse(400, "INVALID_USER", "userId must be a UUID other than the nil UUID.")]
+    [ProblemResponse(503, "SERVICE_BUSY", "Too many issues are waiting to be written, or the service is stopping: try again after Retry-After.")]
     public static async Task<IResult> Post(IssueTokenRequest? request, HttpContext context, TokenIssuer issuer,
         LineView lineView, PresenceBook presence, TimeProvider clock, QueueOptions options, CancellationToken cancellation)
     {
         if (!Users.TryRead(request?.UserId, out var userId)) return Users.Invalid();
 
-        var ticket = await issuer.IssueAsync(userId).WaitAsync(cancellation);
+        if (!issuer.TryIssue(userId, cancellation, out var issuing)) return Busy();
+        QueueTicket ticket;
+        try
+        {
+            ticket = await issuing.WaitAsync(cancellation);
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            return Busy(); // the service is stopping
+        }
+
         var now = clock.GetUtcNow();
         if (ticket.StatusAt(now) == TicketStatus.Active) return QueueStatus.Admitted(ticket).ToResult(context);
 
@@ -28,4 +39,7 @@ public static class IssueTokenEndpoint
         return QueueStatus.Waiting(ticket.Token, userId, presence.Tell(ticket.Seq, line.Line.Places.PositionOf(ticket.Seq)), line, now, options)
             .ToResult(context);
     }
+
+    private static IResult Busy() =>
+        Problems.Result(StatusCodes.Status503ServiceUnavailable, "SERVICE_BUSY", "Too many fans are taking a place at once: try again in a moment.");
 }

@@ -15,11 +15,11 @@ public sealed record LineSnapshot(
     WaitingPlaces Places,
     int Active,
     int AdmittedLastMinute,
-    long Runs)
+    long Counts)
 {
     public const string TheId = "line";
 
-    /// <summary>How often the places are read from every ticket instead of from the previous count and the run's changes.</summary>
+    /// <summary>How often the places are read from every ticket, whatever the check of the quicker count says.</summary>
     public const int FullCountEvery = 60;
 
     public static readonly LineSnapshot Empty = new(TheId, DateTimeOffset.MinValue, WaitingPlaces.None, 0, 0, 0);
@@ -29,20 +29,28 @@ public sealed record LineSnapshot(
     /// <summary>
     /// The admission run's count, in the run's transaction once it holds <see cref="QueueStore.CountLock"/>: the waiting
     /// places are this count's, less the places the run took out of the line (not yet visible to the run's own reads),
-    /// plus the waiting places drawn since this count. Every <see cref="FullCountEvery"/> runs, or with no earlier count,
-    /// the places are read from every waiting ticket instead, so nothing can drift for long. Waiters are counted while
-    /// live: one who stopped checking drops out at the count after their lapse at the latest.
+    /// plus the waiting places drawn since this count. That sum is checked against the waiting tickets (an index-only
+    /// count): a place that left the line another way (a fan back with a new token after a lapse the job had not yet
+    /// recorded, a repair by hand) makes it read every waiting ticket instead, as it also does every
+    /// <see cref="FullCountEvery"/> runs and with no earlier count. Waiters count as recorded: one who stopped checking
+    /// drops out when the run records the lapse.
     /// </summary>
     public async Task<LineSnapshot> NextAsync(IQuerySession session, DateTimeOffset now, AdmissionRun run,
         CancellationToken cancellation)
     {
         var coveredUpTo = await QueueStore.LastSeqAsync(session, cancellation);
-        var fullCount = ReferenceEquals(this, Empty) || Runs % FullCountEvery == 0;
-        var places = fullCount
-            ? WaitingPlaces.Counted(coveredUpTo, await QueueStore.WaitingRunsAsync(session, now, 0, coveredUpTo, cancellation), run.LeftTheLine)
+        var places = ReferenceEquals(this, Empty) || Counts % FullCountEvery == 0
+            ? null
             : Places.Next(coveredUpTo, run.LeftTheLine,
-                await QueueStore.WaitingRunsAsync(session, now, Places.CoveredUpToSeq, coveredUpTo, cancellation));
-        return new LineSnapshot(TheId, now, places, run.ActiveAfter, run.AdmittedLastMinute, Runs + 1);
+                await QueueStore.WaitingPlaceRunsAsync(session, Places.CoveredUpToSeq, coveredUpTo, cancellation));
+        // The run's own admissions and expiries are not committed yet: their tickets still read as waiting.
+        if (places is null || places.Count + run.LeftTheLine.Count != await QueueStore.CountWaitingAsync(session, coveredUpTo, cancellation))
+        {
+            places = WaitingPlaces.Counted(coveredUpTo, await QueueStore.WaitingPlaceRunsAsync(session, 0, coveredUpTo, cancellation),
+                run.LeftTheLine);
+        }
+
+        return new LineSnapshot(TheId, now, places, run.ActiveAfter, run.AdmittedLastMinute, Counts + 1);
     }
 }
 

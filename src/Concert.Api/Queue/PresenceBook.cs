@@ -53,24 +53,43 @@ public sealed class PresenceBook(IDocumentStore store, TimeProvider clock, Queue
     public long Tell(long seq, long position) => _bySeq.TryGetValue(seq, out var sighting) ? sighting.Told(position) : position;
 
     /// <summary>Writes the signs of life that are due, and forgets the fans who have gone (their lapse is recorded and past).</summary>
-    public async Task FlushAsync(CancellationToken cancellation)
-    {
-        var now = clock.GetUtcNow();
-        var due = new List<(long Seq, DateTimeOffset LapsesAt)>();
-        foreach (var (seq, sighting) in _bySeq)
-        {
-            if (sighting.RecordedLapse <= now && sighting.LastSeen + options.WaitingTtl <= now) _bySeq.TryRemove(seq, out _);
-            else if (Presence.LapseToRecord(sighting.LastSeen, sighting.RecordedLapse, now, options.WaitingTtl) is { } lapse) due.Add((seq, lapse));
-        }
-
-        foreach (var chunk in due.Chunk(MostPerStatement)) await WriteAsync(chunk, now, cancellation);
-    }
+    public Task FlushAsync(CancellationToken cancellation) => WriteDueAsync(everyone: false, cancellation);
 
     // Nothing is lost when a flush fails: the signs of life stay due, and a fan near their lapse is read and written
     // at their next check.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Periodic.RunAsync(new PeriodicTimer(FlushInterval), FlushAsync,
             e => logger.LogWarning(e, "Writing waiting fans' signs of life failed; the next flush tries again"), stoppingToken);
+
+    /// <summary>A node that stops (a deploy) first writes every sign of life it has not written, due or not.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await WriteDueAsync(everyone: true, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Writing waiting fans' signs of life on the way down failed; their lapses stand as last written");
+        }
+    }
+
+    private async Task WriteDueAsync(bool everyone, CancellationToken cancellation)
+    {
+        var now = clock.GetUtcNow();
+        var due = new List<(long Seq, DateTimeOffset LapsesAt)>();
+        foreach (var (seq, sighting) in _bySeq)
+        {
+            var lastLapse = sighting.LastSeen + options.WaitingTtl;
+            if (sighting.RecordedLapse <= now && lastLapse <= now) _bySeq.TryRemove(seq, out _);
+            else if (Presence.LapseToRecord(sighting.LastSeen, sighting.RecordedLapse, now, options.WaitingTtl) is { } lapse) due.Add((seq, lapse));
+            else if (everyone && lastLapse > sighting.RecordedLapse) due.Add((seq, lastLapse));
+        }
+
+        // In the order of the places, as the admission job takes the same rows: two writers never wait on each other in a circle.
+        foreach (var chunk in due.OrderBy(lapse => lapse.Seq).Chunk(MostPerStatement)) await WriteAsync(chunk, clock.GetUtcNow(), cancellation);
+    }
 
     /// <summary>Fans whose lapse was not written have left the line, lapsed, or were written later by another node: read them again.</summary>
     private async Task WriteAsync(IReadOnlyList<(long Seq, DateTimeOffset LapsesAt)> lapses, DateTimeOffset now, CancellationToken cancellation)

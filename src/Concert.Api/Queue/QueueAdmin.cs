@@ -16,11 +16,12 @@ public static class QueueOverviewEndpoint
     [WolverineGet("/admin/queue")]
     [Tags("Admin")]
     [EndpointSummary("The waiting line at a glance: waiting and active fans, admissions in the last minute, MaxActive, paused.")]
-    public static async Task<QueueOverview> Get(LineView lineView, QueueOptions options, CancellationToken cancellation)
+    public static async Task<QueueOverview> Get(IDocumentStore store, QueueOptions options, CancellationToken cancellation)
     {
-        lineView.Forget();
-        var (line, control) = await lineView.CurrentAsync(cancellation);
-        return Overview(line, control, options);
+        // Read from the database, not this node's copy: the operator sees the latest count at once.
+        await using var session = store.QuerySession();
+        var (line, control, _) = await QueueStore.ReadLineAsync(session, cancellation);
+        return Overview(line ?? LineSnapshot.Empty, control ?? QueueControl.Initial, options);
     }
 
     public static QueueOverview Overview(LineSnapshot line, QueueControl control, QueueOptions options) =>
@@ -45,7 +46,8 @@ public static class ChangeQueueEndpoint
     [Tags("Admin")]
     [EndpointSummary("Change MaxActive, or pause and resume admission, at run time. Recorded as events.")]
     [ProblemResponse(400, "INVALID_REQUEST", "maxActive must be 1 to 1000000.")]
-    public static async Task<QueueOverview> Patch(ChangeQueueRequest request, IDocumentSession session, LineView lineView,
+    /// <summary>Every node's copy of the controls follows within a poll (<see cref="LineView.PollInterval"/>).</summary>
+    public static async Task<QueueOverview> Patch(ChangeQueueRequest request, IDocumentSession session,
         TimeProvider clock, QueueOptions options, CancellationToken cancellation)
     {
         var stream = await session.Events.FetchForWriting<QueueControl>(QueueControl.StreamKey, cancellation);
@@ -53,8 +55,6 @@ public static class ChangeQueueEndpoint
         var changes = control.Change(request.MaxActive, request.Paused, clock.GetUtcNow());
         stream.AppendMany(changes);
         control = changes.Aggregate(control, (state, change) => state.Evolve(change));
-        // Committed after this returns: this node rereads the controls from then on.
-        lineView.Forget();
         var line = await session.LoadAsync<LineSnapshot>(LineSnapshot.TheId, cancellation) ?? LineSnapshot.Empty;
         return QueueOverviewEndpoint.Overview(line, control, options);
     }

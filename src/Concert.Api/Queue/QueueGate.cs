@@ -46,7 +46,7 @@ public static class QueueGate
         HttpContext context, DateTimeOffset now, CancellationToken cancellation)
     {
         var token = TokenOf(context);
-        if (token.Length > 0 && !context.RequestServices.GetRequiredService<QueueTokens>().TryRead(token, out _))
+        if (token.Length > 0 && context.RequestServices.GetRequiredService<QueueTokens>().Read(token, out _) == TokenReading.Invalid)
         {
             return (null, InvalidToken());
         }

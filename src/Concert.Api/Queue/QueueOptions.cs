@@ -14,6 +14,17 @@ public sealed class QueueOptions
     public List<TokenKey> TokenKeys { get; set; } = [];
 
     public QueueTimes Times => new(WaitingTtl, ActiveTtl);
+
+    /// <summary>
+    /// The shortest wait that signs of life written in bulk can keep: a node writes them every second and answers a fan
+    /// from memory only while their recorded lapse is more than <see cref="Presence.Margin"/> away.
+    /// </summary>
+    public static readonly TimeSpan ShortestWait = TimeSpan.FromSeconds(20);
+
+    public QueueOptions Validated() =>
+        WaitingTtl >= ShortestWait
+            ? this
+            : throw new InvalidOperationException($"Queue:WaitingTtl must be at least {ShortestWait.TotalSeconds:0} seconds.");
 }
 
 /// <summary>A queue token signing key: an id (0–255) carried in every token it signs, and a secret of at least 32 bytes, base64.</summary>

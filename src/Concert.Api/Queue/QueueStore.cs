@@ -242,20 +242,26 @@ public static class QueueStore
     }
 
     /// <summary>
-    /// The places from <paramref name="after"/> (exclusive) to <paramref name="upTo"/> whose fans are waiting and live
-    /// at <paramref name="now"/>, as runs of consecutive places (one row per run, however many fans wait).
+    /// The places from <paramref name="after"/> (exclusive) to <paramref name="upTo"/> whose tickets are recorded as
+    /// waiting, as runs of consecutive places (one row per run, however many fans wait).
     /// </summary>
-    public static Task<IReadOnlyList<PlaceRun>> WaitingRunsAsync(IQuerySession session, DateTimeOffset now, long after, long upTo,
+    public static Task<IReadOnlyList<PlaceRun>> WaitingPlaceRunsAsync(IQuerySession session, long after, long upTo,
         CancellationToken cancellation) =>
         session.QueryAsync<PlaceRun>(
             $"""
              select json_build_object('Start', min(seq), 'Length', count(*)) from (
                  select seq, seq - row_number() over (order by seq) as run
                  from {session.DocumentStore.Options.DatabaseSchemaName}.mt_doc_queueticket
-                 where {Waiting} and lapses_at > ? and seq > ? and seq <= ?) places
+                 where {Waiting} and seq > ? and seq <= ?) places
              group by run order by min(seq)
              """,
-            cancellation, now, after, upTo);
+            cancellation, after, upTo);
+
+    /// <summary>Tickets recorded as waiting up to a place: the waiting places' index alone.</summary>
+    public static async Task<long> CountWaitingAsync(IQuerySession session, long upTo, CancellationToken cancellation) =>
+        (await session.QueryAsync<long>(
+            $"select count(*) from {session.DocumentStore.Options.DatabaseSchemaName}.mt_doc_queueticket where {Waiting} and seq <= ?",
+            cancellation, upTo))[0];
 
     /// <summary>Up to <paramref name="count"/> tickets whose time ran out and that are not yet recorded as expired, oldest first.</summary>
     public static Task<IReadOnlyList<QueueTicket>> LapsedAsync(IQuerySession session, DateTimeOffset now, int count,

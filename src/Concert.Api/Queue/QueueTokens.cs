@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
@@ -7,22 +8,41 @@ using JasperFx.Events;
 namespace Concert.Api.Queue;
 
 /// <summary>What a queue token says of itself once its signature is verified.</summary>
-public readonly record struct TokenClaims(Guid UserId, long Seq, DateTimeOffset IssuedAt);
+public readonly record struct TokenClaims(Guid UserId, long Seq);
+
+/// <summary>What a node can tell of a token by itself.</summary>
+public enum TokenReading
+{
+    /// <summary>Signed by a key this node holds: its claims are true.</summary>
+    Verified,
+
+    /// <summary>
+    /// Shaped like a token but not one this node can verify: signed by a key it does not hold (rotated out, or not yet
+    /// deployed here), or issued before tokens were signed. Only the database can tell: look it up.
+    /// </summary>
+    Unverifiable,
+
+    /// <summary>Not a token: malformed, or altered (its signature does not match a key this node holds).</summary>
+    Invalid,
+}
 
 /// <summary>
-/// Queue tokens carry the fan, the place in line and the issue time, signed with HMAC-SHA256 by a key of
-/// Queue:TokenKeys, so a node tells a forged or altered token from a real one, and a waiting fan's place, without
-/// asking the database. The first key signs; every listed key verifies: to rotate, put a new key first and drop the
-/// old one once the tokens it signed have lapsed (a turn lasts ActiveTtl at most after its wait). Every node needs
-/// the same keys. Unguessable: 144 bits of signature.
+/// Queue tokens carry the fan and the place in line, signed with HMAC-SHA256 by a key of Queue:TokenKeys, so a node
+/// tells an altered token from a real one, and a waiting fan's place, without asking the database. The first key signs;
+/// every listed key verifies. A token a node cannot verify (another key, or one issued before tokens were signed) is
+/// looked up in the database like any token used to be, so rotating keys or upgrading cuts nobody off. Unguessable:
+/// 160 bits of signature.
 /// </summary>
 public sealed class QueueTokens
 {
-    // key id (1) | user id (16) | place (8) | issued at, Unix ms (8) | signature (18): 51 bytes, 68 characters of base64url.
-    private const int SignedLength = 33;
-    private const int SignatureLength = 18;
+    // key id (1) | user id (16) | place (8) | signature (20): 45 bytes, 60 characters of base64url.
+    private const int SignedLength = 25;
+    private const int SignatureLength = 20;
     private const int ByteLength = SignedLength + SignatureLength;
     private static readonly int TokenLength = Base64Url.GetEncodedLength(ByteLength);
+
+    /// <summary>Before tokens were signed: 144 random bits, 24 characters of base64url.</summary>
+    private const int RandomTokenBytes = 18;
 
     private readonly Dictionary<byte, byte[]> _keys = [];
     private readonly byte _signingKey;
@@ -60,44 +80,44 @@ public sealed class QueueTokens
         if (_unusable is not null) throw new InvalidOperationException(_unusable);
     }
 
-    public string Sign(Guid userId, long seq, DateTimeOffset issuedAt)
+    public string Sign(Guid userId, long seq)
     {
         ThrowIfUnusable();
         Span<byte> token = stackalloc byte[ByteLength];
         token[0] = _signingKey;
         userId.TryWriteBytes(token.Slice(1, 16), bigEndian: true, out _);
         BinaryPrimitives.WriteInt64BigEndian(token.Slice(17, 8), seq);
-        BinaryPrimitives.WriteInt64BigEndian(token.Slice(25, 8), issuedAt.ToUnixTimeMilliseconds());
         Signature(_keys[_signingKey], token[..SignedLength], token[SignedLength..]);
         return Base64Url.EncodeToString(token);
     }
 
-    /// <summary>The claims of a token signed by one of the keys; false for anything else.</summary>
-    public bool TryRead(string token, out TokenClaims claims)
+    public TokenReading Read(string token, out TokenClaims claims)
     {
         claims = default;
         Span<byte> bytes = stackalloc byte[ByteLength];
-        if (token.Length != TokenLength || Base64Url.DecodeFromChars(token, bytes, out _, out var written) != System.Buffers.OperationStatus.Done
-            || written != ByteLength || !_keys.TryGetValue(bytes[0], out var key))
+        if (token.Length != TokenLength || Base64Url.DecodeFromChars(token, bytes, out _, out var written) != OperationStatus.Done
+            || written != ByteLength)
         {
-            return false;
+            return IsRandomToken(token) ? TokenReading.Unverifiable : TokenReading.Invalid;
         }
 
+        if (!_keys.TryGetValue(bytes[0], out var key)) return TokenReading.Unverifiable;
         Span<byte> expected = stackalloc byte[SignatureLength];
         Signature(key, bytes[..SignedLength], expected);
-        if (!CryptographicOperations.FixedTimeEquals(expected, bytes[SignedLength..])) return false;
+        if (!CryptographicOperations.FixedTimeEquals(expected, bytes[SignedLength..])) return TokenReading.Invalid;
 
-        claims = new TokenClaims(
-            new Guid(bytes.Slice(1, 16), bigEndian: true),
-            BinaryPrimitives.ReadInt64BigEndian(bytes.Slice(17, 8)),
-            DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(bytes.Slice(25, 8))));
-        return true;
+        claims = new TokenClaims(new Guid(bytes.Slice(1, 16), bigEndian: true), BinaryPrimitives.ReadInt64BigEndian(bytes.Slice(17, 8)));
+        return TokenReading.Verified;
     }
 
-    /// <summary>The shape of a token (length and alphabet), before any signature is checked.</summary>
+    /// <summary>The shape of a token, signed or from before tokens were signed, before any signature is checked.</summary>
     public static bool IsWellFormed(string? token) =>
-        token is not null && token.Length == TokenLength && Base64Url.IsValid(token, out var decodedLength)
-        && decodedLength == ByteLength;
+        token is not null && (token.Length == TokenLength && Base64Url.IsValid(token, out var decodedLength) && decodedLength == ByteLength
+                              || IsRandomToken(token));
+
+    private static bool IsRandomToken(string token) =>
+        token.Length == Base64Url.GetEncodedLength(RandomTokenBytes) && Base64Url.IsValid(token, out var decodedLength)
+        && decodedLength == RandomTokenBytes;
 
     private static void Signature(byte[] key, ReadOnlySpan<byte> signed, Span<byte> signature)
     {

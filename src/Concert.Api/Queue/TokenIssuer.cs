@@ -5,6 +5,7 @@ using Concert.Domain.Queue;
 using JasperFx.Events;
 using Marten;
 using Marten.Storage;
+using Npgsql;
 
 namespace Concert.Api.Queue;
 
@@ -13,7 +14,7 @@ namespace Concert.Api.Queue;
 /// batch takes every request waiting (up to <see cref="MostPerBatch"/>) in one transaction, each fan still getting a
 /// TokenIssued on their own stream. Nothing waits for a batch to fill: an idle line writes each issue at once, and a
 /// rush fills the batches by itself. A batch that fails is written again one fan at a time, so one fan's failure never
-/// fails another's request.
+/// fails another's request; unless the database cannot be reached, which fails them all at once (503, try again).
 /// </summary>
 public sealed class TokenIssuer(IDocumentStore store, QueueTokens tokens, TimeProvider clock, QueueOptions options)
     : BackgroundService
@@ -23,14 +24,21 @@ public sealed class TokenIssuer(IDocumentStore store, QueueTokens tokens, TimePr
     /// <summary>Batches written at once: while one commits, the next gathers the requests that keep arriving.</summary>
     private const int Writers = 2;
 
-    private readonly Channel<IssueRequest> _waiting = Channel.CreateUnbounded<IssueRequest>();
+    /// <summary>Issues waiting for a batch, at most: beyond that many batches' worth the service answers 503 at once.</summary>
+    private const int MostWaiting = 40 * MostPerBatch;
 
-    /// <summary>The fan's ticket once it has committed: a new token, or the live one they hold.</summary>
-    public Task<QueueTicket> IssueAsync(Guid userId)
+    private readonly Channel<IssueRequest> _waiting = Channel.CreateBounded<IssueRequest>(MostWaiting);
+
+    /// <summary>
+    /// Queues the fan's issue: their ticket once it has committed, a new token or the live one they hold; false when too
+    /// many issues wait already, or the service is stopping. An issue whose request is abandoned before its batch is
+    /// left out of it.
+    /// </summary>
+    public bool TryIssue(Guid userId, CancellationToken abandoned, out Task<QueueTicket> ticket)
     {
-        var request = new IssueRequest(userId, Activity.Current?.TraceId.ToHexString());
-        if (!_waiting.Writer.TryWrite(request)) throw new OperationCanceledException("The service is stopping.");
-        return request.Ticket.Task;
+        var request = new IssueRequest(userId, Activity.Current?.TraceId.ToHexString(), abandoned);
+        ticket = request.Ticket.Task;
+        return _waiting.Writer.TryWrite(request);
     }
 
     /// <summary>A service that cannot sign tokens must not start (commands such as db-apply never start it).</summary>
@@ -59,7 +67,12 @@ public sealed class TokenIssuer(IDocumentStore store, QueueTokens tokens, TimePr
         while (await _waiting.Reader.WaitToReadAsync(stoppingToken))
         {
             batch.Clear();
-            while (batch.Count < MostPerBatch && _waiting.Reader.TryRead(out var request)) batch.Add(request);
+            while (batch.Count < MostPerBatch && _waiting.Reader.TryRead(out var request))
+            {
+                if (request.Abandoned.IsCancellationRequested) request.Ticket.TrySetCanceled(request.Abandoned);
+                else batch.Add(request);
+            }
+
             if (batch.Count > 0) await CommitAsync(batch, stoppingToken);
         }
     }
@@ -78,7 +91,7 @@ public sealed class TokenIssuer(IDocumentStore store, QueueTokens tokens, TimePr
 
             foreach (var request in batch) request.Ticket.TrySetResult(tickets[request.UserId]);
         }
-        catch (Exception e) when (batch.Count > 1 && e is not OperationCanceledException)
+        catch (Exception e) when (batch.Count > 1 && e is not OperationCanceledException && !Unreachable(e))
         {
             foreach (var request in batch) await CommitAsync([request], stoppingToken);
         }
@@ -156,10 +169,19 @@ public sealed class TokenIssuer(IDocumentStore store, QueueTokens tokens, TimePr
             return tickets;
         }, cancellation);
 
-    private TokenIssued Issue(Guid userId, long seq, DateTimeOffset now) =>
-        WaitingLine.Issue(userId, tokens.Sign(userId, seq, now), seq, now, options.Times);
+    /// <summary>
+    /// The database could not be reached or kept (no error of PostgreSQL's own to lay on one fan): writing the fans one
+    /// at a time would only wait for it again, fan after fan.
+    /// </summary>
+    private static bool Unreachable(Exception exception) => Postgres.IsUnavailable(exception) && !FromPostgres(exception);
 
-    private sealed record IssueRequest(Guid UserId, string? CorrelationId)
+    private static bool FromPostgres(Exception? exception) =>
+        exception is not null && (exception is PostgresException || FromPostgres(exception.InnerException));
+
+    private TokenIssued Issue(Guid userId, long seq, DateTimeOffset now) =>
+        WaitingLine.Issue(userId, tokens.Sign(userId, seq), seq, now, options.Times);
+
+    private sealed record IssueRequest(Guid UserId, string? CorrelationId, CancellationToken Abandoned)
     {
         public TaskCompletionSource<QueueTicket> Ticket { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -15,10 +15,6 @@ public static class WaitingLine
     public static TokenIssued Issue(Guid userId, string token, long seq, DateTimeOffset now, QueueTimes times) =>
         new(token, userId, seq, now, now + times.WaitingTtl);
 
-    /// <summary>When a waiting token's holder is told it expires if they stop checking now.</summary>
-    public static DateTimeOffset PromisedExpiry(QueueTicket ticket, DateTimeOffset now, QueueTimes times) =>
-        ticket.StatusAt(now) == TicketStatus.Waiting ? now + times.WaitingTtl : ticket.LapsesAt;
-
     public static TokenAdmitted Admit(QueueTicket ticket, DateTimeOffset now, QueueTimes times) =>
         new(ticket.Token, now, now + times.ActiveTtl);
 

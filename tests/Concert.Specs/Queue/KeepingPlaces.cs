@@ -81,7 +81,7 @@ public sealed class KeepingPlaces(QueueApp app) : QueueScenarios(app)
     }
 
     [Fact]
-    public async Task a_check_on_a_node_that_forgot_the_fan_reads_the_place_once_and_keeps_it()
+    public async Task a_node_that_never_saw_the_fan_reads_the_place_and_writes_the_sign_of_life_when_due()
     {
         var fan = await Host.Issue(Guid.NewGuid());
         await using var otherNode = await App.StartHostAsync();
@@ -91,6 +91,21 @@ public sealed class KeepingPlaces(QueueApp app) : QueueScenarios(app)
         await QueueApp.RunAdmission(otherNode);
 
         first.Position.ShouldBe(1);
+        (await TicketRow(fan)).LapsesAt.ShouldBe((App.Clock.GetUtcNow() + App.Options.WaitingTtl).UtcDateTime);
+    }
+
+    [Fact]
+    public async Task a_node_that_stops_first_writes_the_signs_of_life_it_holds()
+    {
+        var fan = await Host.Issue(Guid.NewGuid());
+        var otherNode = await App.StartHostAsync();
+        App.Clock.Advance(TimeSpan.FromSeconds(30));
+        await otherNode.Check(fan.Token);
+        App.Clock.Advance(TimeSpan.FromSeconds(10));
+        await otherNode.Check(fan.Token);
+
+        await otherNode.DisposeAsync();
+
         (await TicketRow(fan)).LapsesAt.ShouldBe((App.Clock.GetUtcNow() + App.Options.WaitingTtl).UtcDateTime);
     }
 

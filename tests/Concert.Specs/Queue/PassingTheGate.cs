@@ -29,10 +29,10 @@ public sealed class PassingTheGate(QueueApp app) : QueueScenarios(app)
 
     [Theory]
     [InlineData("/waiting/check", null, "TOKEN_EXPIRED")]
-    [InlineData("/waiting/check", "AAAAAAAAAAAAAAAAAAAAAAAA", "TOKEN_INVALID")]
+    [InlineData("/waiting/check", "AAAAAAAAAAAAAAAAAAAAAAAA", "TOKEN_EXPIRED")]
     [InlineData("/waiting/check", "not a token", "TOKEN_INVALID")]
     [InlineData("/concerts/1/schedules", null, "TOKEN_EXPIRED")]
-    [InlineData("/concerts/1/schedules", "AAAAAAAAAAAAAAAAAAAAAAAA", "TOKEN_INVALID")]
+    [InlineData("/concerts/1/schedules", "AAAAAAAAAAAAAAAAAAAAAAAA", "TOKEN_EXPIRED")]
     [InlineData("/concerts/1/schedules", "not a token", "TOKEN_INVALID")]
     [InlineData("/concerts/1/schedules/1/seats", null, "TOKEN_EXPIRED")]
     public async Task a_request_without_a_live_token_gets_401(string url, string? token, string code)

@@ -38,6 +38,8 @@ public sealed class WaitingInLine(QueueApp app) : QueueScenarios(app)
         for (var i = 0; i < 20; i++) tokens.Add((await Host.Issue(Guid.NewGuid())).Token);
 
         tokens.Distinct().Count().ShouldBe(20);
+        var signing = Host.Services.GetRequiredService<QueueTokens>();
+        tokens.Select(token => signing.Read(token, out var _)).ShouldAllBe(reading => reading == TokenReading.Verified);
         tokens.ShouldAllBe(token => Convert.FromBase64String(token.Replace('-', '+').Replace('_', '/')).Length * 8 >= 128);
     }
 

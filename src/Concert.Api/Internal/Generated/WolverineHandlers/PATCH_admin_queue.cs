@@ -15,16 +15,14 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class PATCH_admin_queue : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
-        private readonly Concert.Api.Queue.LineView _lineView;
         private readonly Concert.Api.Queue.QueueOptions _queueOptions;
         private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
         private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public PATCH_admin_queue(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Concert.Api.Queue.LineView lineView, Concert.Api.Queue.QueueOptions queueOptions, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public PATCH_admin_queue(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Concert.Api.Queue.QueueOptions queueOptions, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
-            _lineView = lineView;
             _queueOptions = queueOptions;
             _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
@@ -52,7 +50,7 @@ namespace Internal.Generated.WolverineHandlers
 
                 
                 // The actual HTTP request handler execution
-                var queueOverview_response = await Concert.Api.Queue.ChangeQueueEndpoint.Patch(request, documentSession, _lineView, _timeProvider, _queueOptions, httpContext.RequestAborted).ConfigureAwait(false);
+                var queueOverview_response = await Concert.Api.Queue.ChangeQueueEndpoint.Patch(request, documentSession, _timeProvider, _queueOptions, httpContext.RequestAborted).ConfigureAwait(false);
 
                 
                 // Save all pending changes to this Marten session

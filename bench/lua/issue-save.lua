@@ -19,8 +19,10 @@ function init(args)
   sent = 0
 end
 
+-- wrk calls request() of its first thread once more, before the run, to verify it, and never sends that request.
 local base_request = request
 function request()
+  if out_id == 1 and not verified then verified = true; return base_request() end
   if limit and sent >= limit then return wrk.format("GET", "/health/live") end
   sent = sent + 1
   return base_request()

@@ -125,4 +125,83 @@ public sealed class QueueRules
 
         issued.LapsesAt.ShouldBe(Now + Wait);
     }
+
+    [Fact]
+    public void a_fan_holding_a_live_token_holds_it_until_it_lapses_or_ends()
+    {
+        var ticket = Waiting();
+
+        WaitingLine.HoldsLiveToken(null, Now).ShouldBeFalse();
+        WaitingLine.HoldsLiveToken(ticket, Now + Wait - TimeSpan.FromTicks(1)).ShouldBeTrue();
+        WaitingLine.HoldsLiveToken(ticket, Now + Wait).ShouldBeFalse();
+        WaitingLine.HoldsLiveToken(ticket.Apply(WaitingLine.End(ticket, Now)!), Now).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void an_admitted_fan_is_active_for_a_turn()
+    {
+        var admitted = Waiting().Apply(WaitingLine.Admit(Waiting(), Now, Times));
+
+        admitted.StatusAt(Now + Times.ActiveTtl - TimeSpan.FromTicks(1)).ShouldBe(TicketStatus.Active);
+        admitted.StatusAt(Now + Times.ActiveTtl).ShouldBe(TicketStatus.Expired);
+    }
+
+    [Fact]
+    public void a_lapse_is_recorded_once_with_what_lapsed()
+    {
+        var waiting = Waiting();
+        var active = waiting.Apply(WaitingLine.Admit(waiting, Now, Times));
+
+        WaitingLine.ExpireLapsed(waiting, Now).ShouldBeNull();
+        WaitingLine.ExpireLapsed(waiting, Now + Wait)!.Reason.ShouldBe(TokenExpiryReason.Abandoned);
+        WaitingLine.ExpireLapsed(active, Now + Times.ActiveTtl)!.Reason.ShouldBe(TokenExpiryReason.ActiveTimeUp);
+        var expired = waiting.Apply(WaitingLine.ExpireLapsed(waiting, Now + Wait)!);
+        WaitingLine.ExpireLapsed(expired, Now + Wait * 2).ShouldBeNull();
+        WaitingLine.End(expired, Now + Wait * 2).ShouldBeNull();
+    }
+
+    [Fact]
+    public void an_event_about_an_earlier_token_leaves_the_current_one_alone()
+    {
+        var earlier = Waiting();
+        var current = earlier.Apply(WaitingLine.Issue(earlier.UserId, "newer", 8, Now, Times));
+
+        current.Apply(WaitingLine.End(earlier, Now)!).ShouldBe(current);
+        current.PreviousToken.ShouldBe(earlier.Token);
+    }
+
+    [Theory]
+    [InlineData(100, 40, false, 60)]
+    [InlineData(100, 100, false, 0)]
+    [InlineData(100, 120, false, 0)]
+    [InlineData(100, 40, true, 0)]
+    public void free_places_are_what_the_cap_leaves_unless_paused(int maxActive, int active, bool paused, int free) =>
+        WaitingLine.FreePlaces(maxActive, active, paused).ShouldBe(free);
+
+    [Theory]
+    [InlineData(0, 30, 0)]
+    [InlineData(1, 30, 2)]
+    [InlineData(90, 30, 180)]
+    [InlineData(3, 0, 18)] // no admissions yet: 3 places × 600 s ÷ 100 at once
+    public void the_wait_is_the_position_over_the_recent_admission_rate(long position, int admittedLastMinute, long eta) =>
+        WaitingLine.EtaSeconds(position, admittedLastMinute, maxActive: 100, TimeSpan.FromMinutes(10)).ShouldBe(eta);
+
+    [Fact]
+    public void an_operator_change_records_only_what_changes()
+    {
+        var control = QueueControl.Initial;
+
+        control.Change(maxActive: null, paused: false, Now).ShouldBeEmpty();
+        var changes = control.Change(maxActive: 500, paused: true, Now);
+        changes.ShouldBe([new QueueCapacityChanged(500), new AdmissionPaused(Now)]);
+        var changed = changes.Aggregate(control, (state, change) => state.Evolve(change));
+        changed.ShouldBe(QueueControl.Initial with { MaxActive = 500, Paused = true });
+        changed.Change(maxActive: 500, paused: true, Now).ShouldBeEmpty();
+        changed.Change(maxActive: null, paused: false, Now).ShouldBe([new AdmissionResumed(Now)]);
+    }
+
+    private static readonly QueueTimes Times = new(Wait, TimeSpan.FromMinutes(10));
+
+    private static QueueTicket Waiting() =>
+        QueueTicket.Create(WaitingLine.Issue(Guid.Parse("a1b2c3d4-e5f6-7890-abcd-ef0123456789"), "token", 7, Now, Times));
 }

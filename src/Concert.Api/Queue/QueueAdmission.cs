@@ -22,7 +22,8 @@ public sealed class QueueAdmission(IDocumentStore store, LineView lineView, Time
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.AdmissionInterval, clock);
+        // The interval is the machine's; only the decisions read the injected clock (a scenario moves it and runs the job itself).
+        using var timer = new PeriodicTimer(options.AdmissionInterval);
         do
         {
             try

@@ -24,7 +24,8 @@ public sealed class RebuildingProjections(HoldsApp app)
         var holds = await Task.WhenAll(fans.Select(async (fan, i) =>
             await (await host.Hold(fan, concert, i * 6 + 1, expectedStatus: 201)).Read<ReservationView>()));
         await Task.WhenAll(holds.Take(4).Select((held, i) => host.Pay(fans[i], held.ReservationId, held.Price)));
-        foreach (var lapsed in holds.Skip(4)) await host.ExpiryRecorded(lapsed.ReservationId); // the other four lapse
+        app.LetHoldsLapse();
+        foreach (var lapsed in holds.Skip(4)) await host.RecordExpiry(lapsed.ReservationId); // the other four lapse
         await host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
         var live = await ReadViewsAsync();
         await ForgetViewsAsync(); // so that only the rebuild can bring them back

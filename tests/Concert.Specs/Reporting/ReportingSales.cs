@@ -20,7 +20,8 @@ public sealed class ReportingSales(HoldsApp app)
         var paid = await (await Host.Hold(payer, concert, 1, expectedStatus: 201)).Read<ReservationView>();
         var lapsed = await (await Host.Hold(lapser, concert, 31, expectedStatus: 201)).Read<ReservationView>();
         await Host.Pay(payer, paid.ReservationId, 110_000);
-        await Host.ExpiryRecorded(lapsed.ReservationId);
+        app.LetHoldsLapse();
+        await Host.RecordExpiry(lapsed.ReservationId);
         await Host.Hold(holder, concert, 11, expectedStatus: 201);
 
         await Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));

@@ -105,11 +105,8 @@ admin() { curl -fs -X "$1" "$url$2" -H "X-Admin-Key: $admin_key" -H 'Content-Typ
 admitted_fans_file() {
   local n="$1" file="$work/${2:-fans}"
   admin PATCH /admin/queue '{"maxActive":1000000}' >/dev/null
-  rm -f "$file".*
-  while [ "$(cat "$file".* 2>/dev/null | wc -l)" -lt "$n" ]; do
-    BENCH_OUT="$file" wrk -t2 -c32 -d2s -s "$BENCH_LUA/issue-save.lua" "$url" >/dev/null
-  done
-  cat "$file".* | head -n "$n" >"$file"
+  waiting_fans_file "$n" "$file"
+  head -n "$n" "$file" >"$file.first" && mv "$file.first" "$file"
   sleep 2
   until [ "$(admin GET /admin/queue | json_field waiting)" = 0 ]; do sleep 0.5; done
   echo "$file"

@@ -45,6 +45,15 @@ public static class Postgres
         exception is NpgsqlException { IsTransient: true }
         || exception.InnerException is { } inner && IsUnavailable(inner);
 
+    /// <summary>
+    /// Unavailable without an error of PostgreSQL's own (no connection, a broken one, the pool's timeout): nothing any one
+    /// statement of the request did caused it, so trying its parts one at a time would only wait for the database again.
+    /// </summary>
+    public static bool IsUnreachable(Exception exception) => IsUnavailable(exception) && !AnsweredWithError(exception);
+
+    private static bool AnsweredWithError(Exception? exception) =>
+        exception is not null && (exception is PostgresException || AnsweredWithError(exception.InnerException));
+
     private static bool Names(string connectionString, params string[] keywords) =>
         keywords.Any(keyword => connectionString.Contains(keyword, StringComparison.OrdinalIgnoreCase));
 }

@@ -30,8 +30,7 @@ public static class CheckTokenEndpoint
         var line = await lineView.CurrentAsync(cancellation);
         if (reading == TokenReading.Verified && line.Line.Places.MayBeWaiting(fan.Seq) && presence.TrySee(fan, now))
         {
-            return QueueStatus.Waiting(token, fan.UserId, presence.Tell(fan.Seq, line.Line.Places.PositionOf(fan.Seq)), line, now, options)
-                .ToResult(context);
+            return QueueStatus.Waiting(token, fan.UserId, fan.Seq, line, presence, now, options).ToResult(context);
         }
 
         await using var query = store.QuerySession();
@@ -40,7 +39,6 @@ public static class CheckTokenEndpoint
         if (ticket!.StatusAt(now) == TicketStatus.Active) return QueueStatus.Admitted(ticket).ToResult(context);
 
         await presence.SawAsync(ticket, now, cancellation);
-        return QueueStatus.Waiting(token, ticket.UserId, presence.Tell(ticket.Seq, line.Line.Places.PositionOf(ticket.Seq)), line, now, options)
-            .ToResult(context);
+        return QueueStatus.Waiting(token, ticket.UserId, ticket.Seq, line, presence, now, options).ToResult(context);
     }
 }

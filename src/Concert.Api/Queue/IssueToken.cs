@@ -36,8 +36,7 @@ public static class IssueTokenEndpoint
         // A new place, or asking again while waiting: a sign of life, like a check.
         await presence.SawAsync(ticket, now, cancellation);
         var line = await lineView.CurrentAsync(cancellation);
-        return QueueStatus.Waiting(ticket.Token, userId, presence.Tell(ticket.Seq, line.Line.Places.PositionOf(ticket.Seq)), line, now, options)
-            .ToResult(context);
+        return QueueStatus.Waiting(ticket.Token, userId, ticket.Seq, line, presence, now, options).ToResult(context);
     }
 
     private static IResult Busy() =>

@@ -1,3 +1,4 @@
+using Concert.Api.Infrastructure;
 using Concert.Domain.Queue;
 using Marten;
 
@@ -27,30 +28,41 @@ public sealed record LineSnapshot(
     public int Waiting => (int)Places.Count;
 
     /// <summary>
-    /// The admission run's count, in the run's transaction once it holds <see cref="QueueStore.CountLock"/>: the waiting
-    /// places are this count's, less the places the run took out of the line (not yet visible to the run's own reads),
-    /// plus the waiting places drawn since this count. That sum is checked against the waiting tickets (an index-only
-    /// count): a place that left the line another way (a fan back with a new token after a lapse the job had not yet
-    /// recorded, a repair by hand) makes it read every waiting ticket instead, as it also does every
-    /// <see cref="FullCountEvery"/> runs and with no earlier count. Waiters count as recorded: one who stopped checking
-    /// drops out when the run records the lapse.
+    /// The admission run's count, in the run's transaction: the waiting places are this count's, less the places the run
+    /// took out of the line (not yet visible to the run's own reads), plus the waiting places drawn since this count.
+    /// Before anything waits on it, the previous count is checked against the waiting tickets up to its last place (an
+    /// index-only count; issues only ever add places after it): a place that left the line another way (a fan back with
+    /// a new token after a lapse the job had not yet recorded, a repair by hand) makes the run read every waiting ticket
+    /// instead, as it also does every <see cref="FullCountEvery"/> runs and with no earlier count. Only the reads of the
+    /// places drawn since hold <see cref="QueueStore.CountLock"/>, which issues wait for. Waiters count as recorded: one
+    /// who stopped checking drops out when the run records the lapse.
     /// </summary>
-    public async Task<LineSnapshot> NextAsync(IQuerySession session, DateTimeOffset now, AdmissionRun run,
+    public async Task<LineSnapshot> NextAsync(IDocumentSession session, DateTimeOffset now, AdmissionRun run,
         CancellationToken cancellation)
     {
-        var coveredUpTo = await QueueStore.LastSeqAsync(session, cancellation);
-        var places = ReferenceEquals(this, Empty) || Counts % FullCountEvery == 0
+        var stillWaiting = ReferenceEquals(this, Empty) || Counts % FullCountEvery == 0
             ? null
-            : Places.Next(coveredUpTo, run.LeftTheLine,
-                await QueueStore.WaitingPlaceRunsAsync(session, Places.CoveredUpToSeq, coveredUpTo, cancellation));
-        // The run's own admissions and expiries are not committed yet: their tickets still read as waiting.
-        if (places is null || places.Count + run.LeftTheLine.Count != await QueueStore.CountWaitingAsync(session, coveredUpTo, cancellation))
-        {
-            places = WaitingPlaces.Counted(coveredUpTo, await QueueStore.WaitingPlaceRunsAsync(session, 0, coveredUpTo, cancellation),
-                run.LeftTheLine);
-        }
+            : await StillWaitingAsync(session, run.LeftTheLine, cancellation);
 
+        await Locks.TakeAsync(session, QueueStore.CountLock, cancellation);
+        var coveredUpTo = await QueueStore.LastSeqAsync(session, cancellation);
+        var places = stillWaiting is null
+            ? WaitingPlaces.Counted(coveredUpTo, await QueueStore.WaitingPlaceRunsAsync(session, 0, coveredUpTo, cancellation), run.LeftTheLine)
+            : stillWaiting.Next(coveredUpTo, run.LeftTheLine,
+                await QueueStore.WaitingPlaceRunsAsync(session, Places.CoveredUpToSeq, coveredUpTo, cancellation));
         return new LineSnapshot(TheId, now, places, run.ActiveAfter, run.AdmittedLastMinute, Counts + 1);
+    }
+
+    /// <summary>This count's places less those the run took out, or null when the waiting tickets say otherwise.</summary>
+    private async Task<WaitingPlaces?> StillWaitingAsync(IQuerySession session, IReadOnlyCollection<long> leftTheLine,
+        CancellationToken cancellation)
+    {
+        var stillWaiting = Places.Next(Places.CoveredUpToSeq, leftTheLine, []);
+        // The run's own admissions and expiries are not committed yet: their tickets still read as waiting.
+        var leftOfThese = leftTheLine.Count(seq => seq <= Places.CoveredUpToSeq);
+        return stillWaiting.Count + leftOfThese == await QueueStore.CountWaitingAsync(session, Places.CoveredUpToSeq, cancellation)
+            ? stillWaiting
+            : null;
     }
 }
 

@@ -62,8 +62,6 @@ public sealed class QueueAdmission(IDocumentStore store, LineView lineView, Time
         var line = await session.LoadAsync<LineSnapshot>(LineSnapshot.TheId, cancellation) ?? LineSnapshot.Empty;
         var run = await DecideAsync(session, now, cancellation);
 
-        // Held only for the count and the commit: issues wait for it, admissions above did not make them.
-        await Locks.TakeAsync(session, QueueStore.CountLock, cancellation);
         var next = await line.NextAsync(session, now, run, cancellation);
         session.Store(next);
         await session.SaveChangesAsync(cancellation);

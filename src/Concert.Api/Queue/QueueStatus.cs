@@ -7,12 +7,18 @@ public sealed record QueueStatus(string Token, Guid UserId, long Position, bool 
 {
     public const string PositionHeader = "X-Queue-Position";
 
-    /// <summary>A fan still waiting: their token lives WaitingTtl past this sign of life.</summary>
-    public static QueueStatus Waiting(string token, Guid userId, long position, LineReading line, DateTimeOffset now,
-        QueueOptions options) =>
-        new(token, userId, position, Active: false,
+    /// <summary>
+    /// A fan still waiting at <paramref name="seq"/>: their position by this node's copy of the line, never more than the
+    /// node told them before; their token lives WaitingTtl past this sign of life.
+    /// </summary>
+    public static QueueStatus Waiting(string token, Guid userId, long seq, LineReading line, PresenceBook presence,
+        DateTimeOffset now, QueueOptions options)
+    {
+        var position = presence.Tell(seq, line.Line.Places.PositionOf(seq));
+        return new QueueStatus(token, userId, position, Active: false,
             WaitingLine.EtaSeconds(position, line.Line.AdmittedLastMinute, line.Control.MaxActive ?? options.MaxActive, options.ActiveTtl),
             now + options.WaitingTtl);
+    }
 
     /// <summary>A fan whose turn has come: position 0 until their turn's end.</summary>
     public static QueueStatus Admitted(QueueTicket ticket) => new(ticket.Token, ticket.UserId, 0, Active: true, 0, ticket.LapsesAt);

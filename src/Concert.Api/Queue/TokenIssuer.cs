@@ -5,7 +5,6 @@ using Concert.Domain.Queue;
 using JasperFx.Events;
 using Marten;
 using Marten.Storage;
-using Npgsql;
 
 namespace Concert.Api.Queue;
 
@@ -54,6 +53,10 @@ public sealed class TokenIssuer(IDocumentStore store, QueueTokens tokens, TimePr
         {
             await Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => WriteBatchesAsync(stoppingToken)));
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped: not a failure of the service.
+        }
         finally
         {
             _waiting.Writer.TryComplete();
@@ -91,7 +94,7 @@ public sealed class TokenIssuer(IDocumentStore store, QueueTokens tokens, TimePr
 
             foreach (var request in batch) request.Ticket.TrySetResult(tickets[request.UserId]);
         }
-        catch (Exception e) when (batch.Count > 1 && e is not OperationCanceledException && !Unreachable(e))
+        catch (Exception e) when (batch.Count > 1 && e is not OperationCanceledException && !Postgres.IsUnreachable(e))
         {
             foreach (var request in batch) await CommitAsync([request], stoppingToken);
         }
@@ -168,15 +171,6 @@ public sealed class TokenIssuer(IDocumentStore store, QueueTokens tokens, TimePr
 
             return tickets;
         }, cancellation);
-
-    /// <summary>
-    /// The database could not be reached or kept (no error of PostgreSQL's own to lay on one fan): writing the fans one
-    /// at a time would only wait for it again, fan after fan.
-    /// </summary>
-    private static bool Unreachable(Exception exception) => Postgres.IsUnavailable(exception) && !FromPostgres(exception);
-
-    private static bool FromPostgres(Exception? exception) =>
-        exception is not null && (exception is PostgresException || FromPostgres(exception.InnerException));
 
     private TokenIssued Issue(Guid userId, long seq, DateTimeOffset now) =>
         WaitingLine.Issue(userId, tokens.Sign(userId, seq), seq, now, options.Times);

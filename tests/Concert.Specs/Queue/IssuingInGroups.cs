@@ -83,4 +83,20 @@ public sealed class IssuingInGroups(QueueApp app) : QueueScenarios(app)
         issued.Select(fan => fan.Token).Distinct().Count().ShouldBe(80);
         issued.Select(fan => fan.Position).Distinct().Count().ShouldBe(80);
     }
+
+    [Fact]
+    public async Task a_node_whose_issuer_has_stopped_answers_503_with_retry_after()
+    {
+        await using var stopping = await App.StartHostAsync();
+        await stopping.Services.GetRequiredService<TokenIssuer>().StopAsync(CancellationToken.None);
+
+        var result = await stopping.Scenario(s =>
+        {
+            s.Post.Json(new { userId = Guid.NewGuid() }).ToUrl("/waiting/issue");
+            s.StatusCodeShouldBe(503);
+        });
+
+        await result.ShouldBeProblem(503, "SERVICE_BUSY");
+        result.Context.Response.Headers.RetryAfter.ToString().ShouldBe("1");
+    }
 }

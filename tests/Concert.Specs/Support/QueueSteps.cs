@@ -1,4 +1,5 @@
 using Alba;
+using Concert.Api.Infrastructure;
 using Concert.Api.Queue;
 
 namespace Concert.Specs.Support;
@@ -41,22 +42,19 @@ public static class QueueSteps
     }
 
     /// <summary>An operator's change to the line's controls (PATCH /admin/queue).</summary>
-    public static async Task<QueueOverview> ChangeQueue(this IAlbaHost host, object change) =>
-        await AdminQueue(host, s => s.Patch.Json(change).ToUrl("/admin/queue"));
-
-    /// <summary>The line as the operator sees it (GET /admin/queue).</summary>
-    public static Task<QueueOverview> QueueOverview(this IAlbaHost host) => AdminQueue(host, s => s.Get.Url("/admin/queue"));
-
-    private static async Task<QueueOverview> AdminQueue(IAlbaHost host, Action<Scenario> request)
+    public static async Task<QueueOverview> ChangeQueue(this IAlbaHost host, object change)
     {
         var result = await host.Scenario(s =>
         {
-            request(s);
-            s.WithRequestHeader("X-Admin-Key", SpecApp.AdminKey);
+            s.Patch.Json(change).ToUrl("/admin/queue");
+            s.WithRequestHeader(AdminKey.Header, SpecApp.AdminKey);
             s.StatusCodeShouldBe(200);
         });
         return await result.Read<QueueOverview>();
     }
+
+    /// <summary>The line as the operator sees it (GET /admin/queue).</summary>
+    public static Task<QueueOverview> QueueOverview(this IAlbaHost host) => host.AdminGet<QueueOverview>("/admin/queue");
 
     /// <summary>
     /// A fan (new, unless given) who takes a place and keeps checking until admitted (the admission job runs on its own).

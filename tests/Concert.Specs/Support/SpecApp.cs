@@ -68,32 +68,24 @@ public abstract class SpecApp : IAsyncLifetime
     }
 
     /// <summary>One value read straight from this fixture's database (the first column of the first row).</summary>
-    public async Task<T> ReadAsync<T>(string sql)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
+    public async Task<T> ReadAsync<T>(string sql) =>
+        (T)(await RunAsync(ConnectionString, sql, command => command.ExecuteScalarAsync()))!;
 
     /// <summary>SQL run straight on this fixture's database, as an operator (or a fault) would.</summary>
-    public async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    public Task ExecuteAsync(string sql) => RunAsync(ConnectionString, sql, command => command.ExecuteNonQueryAsync());
 
     /// <summary>The settings and services of this fixture's kind of scenario.</summary>
     protected abstract void Configure(IWebHostBuilder web);
 
-    private async Task ExecuteOnServer(string sql)
+    private Task ExecuteOnServer(string sql) =>
+        RunAsync(new NpgsqlConnectionStringBuilder(_server.ConnectionString) { Database = "postgres" }.ConnectionString, sql,
+            command => command.ExecuteNonQueryAsync());
+
+    private static async Task<TResult> RunAsync<TResult>(string connectionString, string sql, Func<NpgsqlCommand, Task<TResult>> run)
     {
-        var maintenance = new NpgsqlConnectionStringBuilder(_server.ConnectionString) { Database = "postgres" };
-        await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
+        await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
+        return await run(command);
     }
 }

@@ -57,7 +57,7 @@ public static partial class CreateConcertEndpoint
     [WolverinePost("/admin/concerts")]
     [Tags("Admin")]
     [EndpointSummary("Put a concert on sale with its schedules; every schedule has seats 1..50.")]
-    [ProblemResponse(400, "INVALID_REQUEST", "The request is not valid.")]
+    [ProblemResponse(400, ProblemCodes.InvalidRequest, "The request is not valid.")]
     public static (ConcertCreatedResponse, IEnumerable<IMartenOp>) Post(CreateConcertRequest request, NewConcert concert)
     {
         var response = new ConcertCreatedResponse(concert.ConcertId, concert.Title,

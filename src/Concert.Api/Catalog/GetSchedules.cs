@@ -18,8 +18,8 @@ public static class GetSchedulesEndpoint
     [WolverineGet("/concerts/{concertId}/schedules")]
     [Tags("Catalog")]
     [EndpointSummary("The concert's schedules by start time, with their free seats; by default only those still bookable.")]
-    [ProblemResponse(400, "INVALID_REQUEST", "page must be 0 or more and size 1 to 100.")]
-    [ProblemResponse(404, "CONCERT_NOT_FOUND", "No such concert, or no schedule to list.")]
+    [ProblemResponse(400, ProblemCodes.InvalidRequest, "page must be 0 or more and size 1 to 100.")]
+    [ProblemResponse(404, ProblemCodes.ConcertNotFound, "No such concert, or no schedule to list.")]
     public static async Task<Results<Ok<SchedulePage>, ProblemHttpResult>> Get(long concertId, bool? onlyBookable,
         int? page, int? size, IQuerySession session, TimeProvider clock, CancellationToken cancellation)
     {
@@ -56,6 +56,6 @@ public static class GetSchedulesEndpoint
         return TypedResults.Ok(new SchedulePage(items, pageNumber, pageSize, listed.Count));
 
         ProblemHttpResult NotFound() =>
-            Problems.NotFound("CONCERT_NOT_FOUND", $"Concert {concertId} does not exist or has no schedule to list.");
+            Problems.NotFound(ProblemCodes.ConcertNotFound, $"Concert {concertId} does not exist or has no schedule to list.");
     }
 }

@@ -15,7 +15,7 @@ public static class GetSeatMapEndpoint
     [WolverineGet("/concerts/{concertId}/schedules/{scheduleId}/seats")]
     [Tags("Catalog")]
     [EndpointSummary("Seats 1..50 of a schedule with their status and price; a lapsed hold reads AVAILABLE.")]
-    [ProblemResponse(404, "SCHEDULE_NOT_FOUND", "No such schedule for this concert.")]
+    [ProblemResponse(404, ProblemCodes.ScheduleNotFound, "No such schedule for this concert.")]
     public static async Task<Results<Ok<SeatMap>, ProblemHttpResult>> Get(long concertId, long scheduleId,
         IDocumentStore store, TimeProvider clock, CancellationToken cancellation)
     {
@@ -24,7 +24,7 @@ public static class GetSeatMapEndpoint
         var seats = (await session.QueryAsync(new SeatsOfSchedule { ScheduleId = scheduleId }, cancellation)).ToList();
         if (seats.Count == 0 || seats[0].ConcertId != concertId)
         {
-            return Problems.NotFound("SCHEDULE_NOT_FOUND",
+            return Problems.NotFound(ProblemCodes.ScheduleNotFound,
                 $"Schedule {scheduleId} of concert {concertId} does not exist.");
         }
 

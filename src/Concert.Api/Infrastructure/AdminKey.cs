@@ -18,7 +18,7 @@ public static class AdminKey
                 var presented = Encoding.UTF8.GetBytes(context.Request.Headers[Header].ToString());
                 if (expected.Length == 0 || !CryptographicOperations.FixedTimeEquals(presented, expected))
                 {
-                    await Problems.Result(StatusCodes.Status401Unauthorized, "ADMIN_KEY_INVALID",
+                    await Problems.Result(StatusCodes.Status401Unauthorized, ProblemCodes.AdminKeyInvalid,
                         $"The {Header} header is missing or wrong.").ExecuteAsync(context);
                     return;
                 }

@@ -1,4 +1,5 @@
 using Concert.Api.Catalog;
+using Concert.Api.Idempotency;
 using Concert.Api.Queue;
 using Concert.Api.Payments;
 using Concert.Api.Reporting;
@@ -133,6 +134,7 @@ public static class ConcertSetup
         app.UseAdminKey(app.Configuration["Admin:ApiKey"]);
         app.UseIdempotencyKeys();
         app.UseQueueGate();
+        app.UseDecidingAgainOnWriteConflicts();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
@@ -145,7 +147,9 @@ public static class ConcertSetup
         app.MapWolverineEndpoints(options =>
         {
             options.RejectUnparseableQueryValues = true;
-            options.MapConcurrencyFailuresToConflict(_ => true);
+            options.MapConcurrencyFailuresToConflict(WriteConflicts.AnswersConflictsAtOnce);
+            options.AddParameterHandlingStrategy<AdmittedFanParameter>();
+            options.AddPolicy<RecordOutcomePolicy>();
         });
     }
 }

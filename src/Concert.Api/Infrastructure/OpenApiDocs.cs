@@ -1,3 +1,4 @@
+using Concert.Api.Idempotency;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Concert.Api.Queue;
@@ -36,17 +37,17 @@ public static class OpenApiDocs
             var path = "/" + context.Description.RelativePath;
             if (path.StartsWith("/admin", StringComparison.Ordinal))
             {
-                problems.Add(new ProblemResponseAttribute(401, "ADMIN_KEY_INVALID", "The X-Admin-Key header is missing or wrong."));
+                problems.Add(new ProblemResponseAttribute(401, ProblemCodes.AdminKeyInvalid, "The X-Admin-Key header is missing or wrong."));
                 AddHeader(operation, AdminKey.Header, "The operator key, Admin:ApiKey.");
             }
             else if (!path.StartsWith("/waiting", StringComparison.Ordinal))
             {
-                problems.Add(new ProblemResponseAttribute(401, "TOKEN_EXPIRED", "The queue token is missing, unknown or expired."));
-                problems.Add(new ProblemResponseAttribute(401, "TOKEN_INVALID", "The queue token is not a token this service issues."));
-                problems.Add(new ProblemResponseAttribute(403, "QUEUE_NOT_ACTIVE", "The fan's turn in the waiting line has not come yet."));
+                problems.Add(new ProblemResponseAttribute(401, ProblemCodes.TokenExpired, "The queue token is missing, unknown or expired."));
+                problems.Add(new ProblemResponseAttribute(401, ProblemCodes.TokenInvalid, "The queue token is not a token this service issues."));
+                problems.Add(new ProblemResponseAttribute(403, ProblemCodes.QueueNotActive, "The fan's turn in the waiting line has not come yet."));
                 if (path.Contains("{userId}", StringComparison.Ordinal))
                 {
-                    problems.Add(new ProblemResponseAttribute(403, "TOKEN_USER_MISMATCH", "The queue token belongs to another user."));
+                    problems.Add(new ProblemResponseAttribute(403, ProblemCodes.TokenUserMismatch, "The queue token belongs to another user."));
                 }
 
                 AddHeader(operation, QueueGate.TokenHeader, "An ACTIVE queue token (POST /waiting/issue, then GET /waiting/check).");
@@ -54,9 +55,9 @@ public static class OpenApiDocs
 
             if (metadata.OfType<IdempotentAttribute>().Any())
             {
-                problems.Add(new ProblemResponseAttribute(400, "IDEMPOTENCY_KEY_REQUIRED", "An Idempotency-Key header of 1 to 64 printable ASCII characters is required."));
-                problems.Add(new ProblemResponseAttribute(409, "IDEMPOTENCY_KEY_IN_FLIGHT", "A request with this Idempotency-Key is still being processed."));
-                problems.Add(new ProblemResponseAttribute(422, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with another request body."));
+                problems.Add(new ProblemResponseAttribute(400, ProblemCodes.IdempotencyKeyRequired, "An Idempotency-Key header of 1 to 64 printable ASCII characters is required."));
+                problems.Add(new ProblemResponseAttribute(409, ProblemCodes.IdempotencyKeyInFlight, "A request with this Idempotency-Key is still being processed."));
+                problems.Add(new ProblemResponseAttribute(422, ProblemCodes.IdempotencyKeyReused, "This Idempotency-Key was used with another request body."));
             }
 
             operation.Responses ??= new OpenApiResponses();

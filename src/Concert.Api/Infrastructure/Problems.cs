@@ -36,11 +36,11 @@ public static partial class Problems
         TypedResults.Problem(Create(StatusCodes.Status404NotFound, code, message));
 
     public static ProblemDetails InvalidRequest(IReadOnlyDictionary<string, string> errors) =>
-        Create(StatusCodes.Status400BadRequest, "INVALID_REQUEST", "The request is not valid.", errors);
+        Create(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest, "The request is not valid.", errors);
 
     /// <summary>A body of JSON null binds no request at all.</summary>
     public static ProblemDetails BodyRequired() =>
-        Create(StatusCodes.Status400BadRequest, "MALFORMED_JSON", "The request body must be a JSON object.");
+        Create(StatusCodes.Status400BadRequest, ProblemCodes.MalformedJson, "The request body must be a JSON object.");
 
     /// <summary>
     /// Gives framework-made problems (malformed JSON, unknown routes, wrong methods, failures) the same
@@ -76,19 +76,19 @@ public static partial class Problems
 
     private static string DefaultCode(int status, string? title) => status switch
     {
-        400 when title == MalformedJsonTitle => "MALFORMED_JSON",
-        400 => "INVALID_REQUEST",
-        401 => "UNAUTHORIZED",
-        403 => "FORBIDDEN",
-        404 => "NOT_FOUND",
-        405 => "METHOD_NOT_ALLOWED",
-        406 => "NOT_ACCEPTABLE",
-        409 => "CONFLICT",
-        413 => "PAYLOAD_TOO_LARGE",
-        415 => "UNSUPPORTED_MEDIA_TYPE",
-        503 => "SERVICE_BUSY",
-        >= 500 => "INTERNAL_ERROR",
-        _ => "REQUEST_FAILED",
+        400 when title == MalformedJsonTitle => ProblemCodes.MalformedJson,
+        400 => ProblemCodes.InvalidRequest,
+        401 => ProblemCodes.Unauthorized,
+        403 => ProblemCodes.Forbidden,
+        404 => ProblemCodes.NotFound,
+        405 => ProblemCodes.MethodNotAllowed,
+        406 => ProblemCodes.NotAcceptable,
+        409 => ProblemCodes.Conflict,
+        413 => ProblemCodes.PayloadTooLarge,
+        415 => ProblemCodes.UnsupportedMediaType,
+        503 => ProblemCodes.ServiceBusy,
+        >= 500 => ProblemCodes.InternalError,
+        _ => ProblemCodes.RequestFailed,
     };
 
     [GeneratedRegex(@"Path: (\S+)")]

@@ -16,7 +16,7 @@ public static class Users
         Guid.TryParseExact(value, "D", out userId) && userId != Guid.Empty;
 
     public static ProblemDetails InvalidProblem() =>
-        Problems.Create(StatusCodes.Status400BadRequest, "INVALID_USER", "userId must be a UUID other than the nil UUID.");
+        Problems.Create(StatusCodes.Status400BadRequest, ProblemCodes.InvalidUser, "userId must be a UUID other than the nil UUID.");
 
     public static IResult Invalid() => TypedResults.Problem(InvalidProblem());
 }

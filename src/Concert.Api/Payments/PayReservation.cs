@@ -1,3 +1,4 @@
+using Concert.Api.Idempotency;
 using Concert.Api.Infrastructure;
 using Concert.Api.Queue;
 using Concert.Api.Wallet;
@@ -5,6 +6,7 @@ using Concert.Domain.Catalog;
 using Concert.Domain.Payments;
 using Concert.Domain.Queue;
 using Concert.Domain.Reservations;
+using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
@@ -25,6 +27,15 @@ public sealed record PaymentReceipt(
     string SeatStatus,
     bool QueueTokenExpired);
 
+/// <summary>What a payment is decided on: the payer's locked wallet, and the other three streams read for writing.</summary>
+/// <param name="Seat">The reservation's seat; null when the reservation is not the payer's.</param>
+public sealed record PaymentToDecide(
+    LockedWallet Wallet,
+    IEventStream<Reservation> Reservation,
+    IEventStream<Seat>? Seat,
+    IEventStream<QueueTicket> Ticket,
+    long PaymentId);
+
 public static class PayReservationEndpoint
 {
     public static ProblemDetails Validate(PaymentRequest? request)
@@ -36,69 +47,69 @@ public static class PayReservationEndpoint
         return errors.Count == 0 ? WolverineContinue.NoProblems : Problems.InvalidRequest(errors);
     }
 
+    /// <summary>
+    /// Four streams change together: the wallet, under its lock (so a fan's payments and charges take turns), the
+    /// reservation, the seat and the payer's queue ticket, read for writing in one round trip (the seat's key comes
+    /// from the reservation, so it is a second).
+    /// </summary>
+    public static async Task<PaymentToDecide> LoadAsync(PaymentRequest request, AdmittedFan payer,
+        IDocumentSession session, PaymentIds ids, CancellationToken cancellation)
+    {
+        await Transactions.BeginAsync(session);
+        var batch = session.CreateBatchQuery();
+        var walletRead = batch.LockAndFetchWallet(payer.UserId);
+        var reservationRead = batch.Events.FetchForWriting<Reservation>(Reservation.StreamKey(request.ReservationId!.Value));
+        var ticketRead = batch.Events.FetchForWriting<QueueTicket>(QueueTicket.StreamKey(payer.UserId));
+        await batch.Execute(cancellation);
+        var reservation = await reservationRead;
+        var seat = reservation.Aggregate is { } held && held.UserId == payer.UserId
+            ? await session.Events.FetchForWriting<Seat>(Seat.StreamKey(held.ScheduleId, held.SeatNumber), cancellation)
+            : null;
+        return new PaymentToDecide(await walletRead, reservation, seat, await ticketRead,
+            await ids.NextAsync(session, cancellation));
+    }
+
     /// <remarks>
-    /// Four streams change together: the wallet (under its lock), the reservation, the seat and the payer's queue
-    /// ticket. The last three are also written by the hold's expiry and the admission job, without the wallet's
-    /// lock; when one of them gets there first, the payment is decided again on what they wrote (the expired hold
-    /// is then 404), which is why this endpoint commits itself instead of returning its events.
+    /// The reservation, the seat and the ticket are also written by the hold's expiry and the admission job, without
+    /// the wallet's lock; when one of them commits first, the payment is decided again on what it wrote (the expired
+    /// hold is then 404).
     /// </remarks>
     [WolverinePost("/payments")]
     [ProducesResponseType<PaymentReceipt>(StatusCodes.Status201Created)]
     [Tags("Payments")]
     [Idempotent]
+    [DecideAgainOnWriteConflict]
     [EndpointSummary("Pay a held seat from the wallet: in one transaction the reservation is CONFIRMED, the seat RESERVED, the wallet debited and the payer's queue token ended.")]
-    [ProblemResponse(400, "AMOUNT_MISMATCH", "amount must be the reservation's price, 80000.")]
-    [ProblemResponse(402, "INSUFFICIENT_BALANCE", "The balance does not cover 80000.")]
-    [ProblemResponse(404, "RESERVATION_NOT_FOUND", "No such reservation on hold for this fan.")]
-    [ProblemResponse(409, "ALREADY_CONFIRMED", "The reservation is already paid.")]
-    public static Task<IResult> Post(PaymentRequest request, HttpContext context, IDocumentStore store, PaymentIds ids,
-        TimeProvider clock, CancellationToken cancellation)
+    [ProblemResponse(400, ProblemCodes.AmountMismatch, "amount must be the reservation's price, 80000.")]
+    [ProblemResponse(402, ProblemCodes.InsufficientBalance, "The balance does not cover 80000.")]
+    [ProblemResponse(404, ProblemCodes.ReservationNotFound, "No such reservation on hold for this fan.")]
+    [ProblemResponse(409, ProblemCodes.AlreadyConfirmed, "The reservation is already paid.")]
+    public static IResult Post(PaymentRequest request, PaymentToDecide payment, AdmittedFan payer, TimeProvider clock)
     {
-        var payer = context.Features.Get<AdmittedFan>()!.UserId;
-        var (reservationId, amount) = (request.ReservationId!.Value, request.Amount!.Value);
-        return store.DecideAndCommitAsync(async session =>
-        {
-            var now = clock.GetUtcNow();
-            await Transactions.BeginAsync(session);
-            var batch = session.CreateBatchQuery();
-            var walletRead = batch.LockAndFetchWallet(payer);
-            var reservationRead = batch.Events.FetchForWriting<Reservation>(Reservation.StreamKey(reservationId));
-            var ticketRead = batch.Events.FetchForWriting<QueueTicket>(QueueTicket.StreamKey(payer));
-            await batch.Execute(cancellation);
-            var ((wallet, balance), reservation) = (await walletRead, await reservationRead);
-            var seat = reservation.Aggregate is { } held && held.UserId == payer
-                ? await session.Events.FetchForWriting<Seat>(Seat.StreamKey(held.ScheduleId, held.SeatNumber), cancellation)
-                : null;
-            var decision = Paying.Pay(reservation.Aggregate, seat?.Aggregate, balance, amount,
-                await ids.NextAsync(session, cancellation), now);
-            if (decision is not PaymentDecision.Paid paid)
+        var (now, reservationId, amount) = (clock.GetUtcNow(), request.ReservationId!.Value, request.Amount!.Value);
+        var (wallet, reservation, seat, ticket) = (payment.Wallet, payment.Reservation, payment.Seat, payment.Ticket);
+        var price = reservation.Aggregate?.Price;
+        return Paying.Pay(reservation.Aggregate, seat?.Aggregate, wallet.Wallet, amount, payment.PaymentId, now).Match(
+            paid =>
             {
-                var (status, code, message) = Refusal(((PaymentDecision.Refused)decision).Reason, reservationId,
-                    reservation.Aggregate?.Price);
-                return IdempotencyClaim.Refuse(session, context, status, code, message);
-            }
-
-            reservation.AppendOne(paid.Confirmed);
-            seat!.AppendOne(paid.Sold);
-            wallet.AppendOne(paid.Debited);
-            QueueTokens.End(await ticketRead, now);
-            var receipt = new PaymentReceipt(paid.Confirmed.PaymentId, reservationId, payer, amount, now,
-                balance.Apply(paid.Debited).Balance, "CONFIRMED", QueueTokenExpired: true);
-            context.Features.Get<IdempotencyClaim>()?.Record(session, context, StatusCodes.Status201Created, receipt);
-            return TypedResults.Json(receipt, statusCode: StatusCodes.Status201Created);
-        }, cancellation);
+                reservation.AppendOne(paid.Confirmed);
+                seat!.AppendOne(paid.Sold);
+                wallet.Stream.AppendOne(paid.Debited);
+                QueueTokens.End(ticket, now);
+                return TypedResults.Json(new PaymentReceipt(paid.Confirmed.PaymentId, reservationId, payer.UserId, amount, now,
+                    wallet.Wallet.Apply(paid.Debited).Balance, "CONFIRMED", QueueTokenExpired: true),
+                    statusCode: StatusCodes.Status201Created);
+            },
+            reason => reason switch
+            {
+                PaymentRefusal.ReservationNotFound => Problems.Result(StatusCodes.Status404NotFound,
+                    ProblemCodes.ReservationNotFound, $"Reservation {reservationId} does not exist, or its hold has lapsed."),
+                PaymentRefusal.AlreadyConfirmed => Problems.Result(StatusCodes.Status409Conflict,
+                    ProblemCodes.AlreadyConfirmed, $"Reservation {reservationId} is already paid."),
+                PaymentRefusal.AmountMismatch => Problems.Result(StatusCodes.Status400BadRequest,
+                    ProblemCodes.AmountMismatch, $"amount must be the reservation's price, {price}."),
+                PaymentRefusal.InsufficientBalance => Problems.Result(StatusCodes.Status402PaymentRequired,
+                    ProblemCodes.InsufficientBalance, $"The balance does not cover {price}."),
+            });
     }
-
-    private static (int Status, string Code, string Message) Refusal(PaymentRefusal reason, long reservationId, long? price) =>
-        reason switch
-        {
-            PaymentRefusal.AlreadyConfirmed => (StatusCodes.Status409Conflict, "ALREADY_CONFIRMED",
-                $"Reservation {reservationId} is already paid."),
-            PaymentRefusal.AmountMismatch => (StatusCodes.Status400BadRequest, "AMOUNT_MISMATCH",
-                $"amount must be the reservation's price, {price}."),
-            PaymentRefusal.InsufficientBalance => (StatusCodes.Status402PaymentRequired, "INSUFFICIENT_BALANCE",
-                $"The balance does not cover {price}."),
-            _ => (StatusCodes.Status404NotFound, "RESERVATION_NOT_FOUND",
-                $"Reservation {reservationId} does not exist, or its hold has lapsed."),
-        };
 }

@@ -16,8 +16,8 @@ public static class CheckTokenEndpoint
     [WolverineGet("/waiting/check")]
     [Tags("Queue")]
     [EndpointSummary("The fan's place in line, whether they are admitted, and the estimated wait. Keeps a waiting token alive.")]
-    [ProblemResponse(401, "TOKEN_EXPIRED", "The queue token is missing, unknown or expired.")]
-    [ProblemResponse(401, "TOKEN_INVALID", "The queue token is not a token this service issues.")]
+    [ProblemResponse(401, ProblemCodes.TokenExpired, "The queue token is missing, unknown or expired.")]
+    [ProblemResponse(401, ProblemCodes.TokenInvalid, "The queue token is not a token this service issues.")]
     public static async Task<IResult> Get(HttpContext context, QueueTokens tokens, LineView lineView, PresenceBook presence,
         IDocumentStore store, TimeProvider clock, QueueOptions options, CancellationToken cancellation)
     {

@@ -12,8 +12,8 @@ public static class IssueTokenEndpoint
     [WolverinePost("/waiting/issue")]
     [Tags("Queue")]
     [EndpointSummary("Take a place in the waiting line, or get back the live token this fan already holds.")]
-    [ProblemResponse(400, "INVALID_USER", "userId must be a UUID other than the nil UUID.")]
-    [ProblemResponse(503, "SERVICE_BUSY", "Too many issues are waiting to be written, or the service is stopping: try again after Retry-After.")]
+    [ProblemResponse(400, ProblemCodes.InvalidUser, "userId must be a UUID other than the nil UUID.")]
+    [ProblemResponse(503, ProblemCodes.ServiceBusy, "Too many issues are waiting to be written, or the service is stopping: try again after Retry-After.")]
     public static async Task<IResult> Post(IssueTokenRequest? request, HttpContext context, TokenIssuer issuer,
         LineView lineView, PresenceBook presence, TimeProvider clock, QueueOptions options, CancellationToken cancellation)
     {
@@ -40,5 +40,5 @@ public static class IssueTokenEndpoint
     }
 
     private static IResult Busy() =>
-        Problems.Result(StatusCodes.Status503ServiceUnavailable, "SERVICE_BUSY", "Too many fans are taking a place at once: try again in a moment.");
+        Problems.Result(StatusCodes.Status503ServiceUnavailable, ProblemCodes.ServiceBusy, "Too many fans are taking a place at once: try again in a moment.");
 }

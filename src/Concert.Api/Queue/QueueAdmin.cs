@@ -45,7 +45,7 @@ public static class ChangeQueueEndpoint
     [WolverinePatch("/admin/queue")]
     [Tags("Admin")]
     [EndpointSummary("Change MaxActive, or pause and resume admission, at run time. Recorded as events.")]
-    [ProblemResponse(400, "INVALID_REQUEST", "maxActive must be 1 to 1000000.")]
+    [ProblemResponse(400, ProblemCodes.InvalidRequest, "maxActive must be 1 to 1000000.")]
     /// <summary>Every node's copy of the controls follows within a poll (<see cref="LineView.PollInterval"/>).</summary>
     public static async Task<QueueOverview> Patch(ChangeQueueRequest request, IDocumentSession session,
         TimeProvider clock, QueueOptions options, CancellationToken cancellation)

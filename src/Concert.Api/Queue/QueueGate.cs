@@ -1,13 +1,33 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using Concert.Api.Infrastructure;
 using Concert.Domain.Queue;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
+using JasperFx;
+using JasperFx.CodeGeneration.Frames;
+using JasperFx.CodeGeneration.Model;
 using Wolverine.Http;
+using Wolverine.Http.CodeGen;
 
 namespace Concert.Api.Queue;
 
-/// <summary>The fan an ACTIVE queue token lets through.</summary>
+/// <summary>The fan an ACTIVE queue token lets through: a gated endpoint names it as a parameter.</summary>
 public sealed record AdmittedFan(Guid UserId, string Token);
+
+/// <summary>Gives an <see cref="AdmittedFan"/> parameter of a gated endpoint the fan the gate let through.</summary>
+public sealed class AdmittedFanParameter : IParameterStrategy
+{
+    private readonly ConditionalWeakTable<HttpChain, Variable> _fanOfChain = new();
+
+    public bool TryMatch(HttpChain chain, IServiceContainer container, ParameterInfo parameter, out Variable? variable)
+    {
+        variable = parameter.ParameterType == typeof(AdmittedFan)
+            ? _fanOfChain.GetValue(chain, _ => new MethodCall(typeof(QueueGate), nameof(QueueGate.AdmittedFanOf)).ReturnVariable!)
+            : null;
+        return variable is not null;
+    }
+}
 
 /// <summary>
 /// Every endpoint outside /waiting and /admin serves only fans holding an ACTIVE queue token (X-Queue-Token).
@@ -27,7 +47,7 @@ public static class QueueGate
             await using var query = store.QuerySession();
             var (ticket, problem) = await LiveTicketAsync(query, context, now, context.RequestAborted);
             problem ??= ticket!.StatusAt(now) == TicketStatus.Waiting
-                ? Problems.Create(StatusCodes.Status403Forbidden, "QUEUE_NOT_ACTIVE", "Your turn in the waiting line has not come yet.")
+                ? Problems.Create(StatusCodes.Status403Forbidden, ProblemCodes.QueueNotActive, "Your turn in the waiting line has not come yet.")
                 : Users.TryParse(context.GetRouteValue("userId") as string, out var routeUser) && routeUser != ticket.UserId
                     ? UserMismatch()
                     : null;
@@ -56,11 +76,16 @@ public static class QueueGate
         return LiveOrRefused(ticket, now);
     }
 
+    /// <summary>The fan the gate let through; only gated routes have one.</summary>
+    public static AdmittedFan AdmittedFanOf(HttpContext context) =>
+        context.Features.Get<AdmittedFan>()
+        ?? throw new InvalidOperationException($"{context.Request.Path} is not behind the queue gate, so it has no admitted fan.");
+
     public static string TokenOf(HttpContext context) => context.Request.Headers[TokenHeader].ToString();
 
     /// <summary>401 TOKEN_INVALID for a header that holds something other than a queue token this service signed.</summary>
     public static ProblemDetails InvalidToken() =>
-        Problems.Create(StatusCodes.Status401Unauthorized, "TOKEN_INVALID", $"The {TokenHeader} header does not hold a queue token.");
+        Problems.Create(StatusCodes.Status401Unauthorized, ProblemCodes.TokenInvalid, $"The {TokenHeader} header does not hold a queue token.");
 
     /// <summary>The ticket if its token is live; 401 TOKEN_EXPIRED for no token, an unknown one or one whose time is over.</summary>
     public static (QueueTicket? Ticket, ProblemDetails? Problem) LiveOrRefused(QueueTicket? ticket, DateTimeOffset now) =>
@@ -68,7 +93,7 @@ public static class QueueGate
 
     /// <summary>401 TOKEN_EXPIRED: no token, or one that is unknown or whose time is over.</summary>
     public static ProblemDetails ExpiredToken() =>
-        Problems.Create(StatusCodes.Status401Unauthorized, "TOKEN_EXPIRED",
+        Problems.Create(StatusCodes.Status401Unauthorized, ProblemCodes.TokenExpired,
             $"The {TokenHeader} header is missing, or its token is unknown or expired: take a place with POST /waiting/issue.");
 
     private static bool IsGated(HttpContext context) =>
@@ -76,9 +101,9 @@ public static class QueueGate
         && !OpenAreas.Any(area => context.Request.Path.StartsWithSegments(area));
 
     /// <summary>403 TOKEN_USER_MISMATCH when a request acts for another fan than the one its token admitted.</summary>
-    public static ProblemDetails? MismatchedUser(HttpContext context, Guid actingFor) =>
-        context.Features.Get<AdmittedFan>()!.UserId != actingFor ? UserMismatch() : null;
+    public static ProblemDetails? MismatchedUser(AdmittedFan fan, Guid actingFor) =>
+        fan.UserId != actingFor ? UserMismatch() : null;
 
     private static ProblemDetails UserMismatch() =>
-        Problems.Create(StatusCodes.Status403Forbidden, "TOKEN_USER_MISMATCH", "The queue token belongs to another user.");
+        Problems.Create(StatusCodes.Status403Forbidden, ProblemCodes.TokenUserMismatch, "The queue token belongs to another user.");
 }

@@ -207,6 +207,51 @@ public static class QueueStore
     public static Task<QueueTicket?> TicketByTokenAsync(IQuerySession session, string token, CancellationToken cancellation) =>
         session.QueryAsync(new TicketByToken { Token = token }, cancellation);
 
+    /// <summary>
+    /// A keyed request's one round trip: the ticket of its queue token and a try at the session-level advisory lock on
+    /// the fan's key, then the key's stored outcome. The lock is only ever free after the previous holder committed;
+    /// the outcome is read by a second statement, whose snapshot is taken after the lock was, so it sees any outcome
+    /// the previous holder stored (read in the lock's own statement, it could miss one committed while that statement
+    /// started). Rows: (ticket, locked), then (record) if stored.
+    /// </summary>
+    /// <param name="routeAndKey">What follows the fan's id in the record id: "|METHOD route|key".</param>
+    public static NpgsqlBatch TicketAndKeyLockBatch(NpgsqlConnection connection, string schema, string token,
+        string routeAndKey) => new(connection)
+    {
+        BatchCommands =
+        {
+            new NpgsqlBatchCommand(
+                $"select t.data, pg_try_advisory_lock(hashtextextended(t.data ->> '{nameof(QueueTicket.UserId)}' || $2, 0)) from {schema}.mt_doc_queueticket t where t.token = $1")
+            {
+                Parameters = { new NpgsqlParameter { Value = token }, new NpgsqlParameter { Value = routeAndKey } },
+            },
+            new NpgsqlBatchCommand(
+                $"select r.data from {schema}.mt_doc_idempotencyrecord r where r.id = (select t.data ->> '{nameof(QueueTicket.UserId)}' from {schema}.mt_doc_queueticket t where t.token = $1) || $2")
+            {
+                Parameters = { new NpgsqlParameter { Value = token }, new NpgsqlParameter { Value = routeAndKey } },
+            },
+        },
+    };
+
+    /// <summary>The ticket stream whose TokenIssued event issued this token, by a scan of the events (support's occasional question).</summary>
+    public static async Task<string?> TicketStreamOfIssuedTokenAsync(IQuerySession session, string token,
+        CancellationToken cancellation)
+    {
+        var events = (EventGraph)session.DocumentStore.Options.Events;
+        var type = events.EventMappingFor(typeof(TokenIssued)).EventTypeName;
+        return (await session.QueryAsync<string>(
+            $"select stream_id from {events.DatabaseSchemaName}.mt_events where type = ? and data ->> '{nameof(TokenIssued.Token)}' = ? limit 1",
+            cancellation, type, token)).FirstOrDefault();
+    }
+
+    /// <summary>The members of Marten's JSON that this store's SQL reads or writes by name.</summary>
+    public static readonly IReadOnlyList<(Type Document, string Member)> JsonMembersInSql =
+    [
+        (typeof(QueueTicket), nameof(QueueTicket.UserId)),
+        (typeof(QueueTicket), nameof(QueueTicket.LapsesAt)),
+        (typeof(TokenIssued), nameof(TokenIssued.Token)),
+    ];
+
     /// <summary>The ticket whose previous token this is: the fan has been issued a new one since.</summary>
     public static Task<QueueTicket?> TicketByPreviousTokenAsync(IQuerySession session, string token,
         CancellationToken cancellation) =>

@@ -26,14 +26,14 @@ public static class ReportEndpoints
     [WolverineGet("/admin/reports/schedules/{scheduleId}")]
     [Tags("Reporting")]
     [EndpointSummary("A schedule's sales: seats, holds, holds now, expired holds, seats sold, revenue, hold-to-payment conversion. Built asynchronously: seconds behind at most.")]
-    [ProblemResponse(404, "SCHEDULE_NOT_FOUND", "No sales recorded for this schedule.")]
+    [ProblemResponse(404, ProblemCodes.ScheduleNotFound, "No sales recorded for this schedule.")]
     public static async Task<Results<Ok<ScheduleSales>, ProblemHttpResult>> Schedule(long scheduleId, IDocumentStore store,
         CancellationToken cancellation)
     {
         await using var session = store.QuerySession();
         var sales = await session.LoadAsync<ScheduleSales>(scheduleId, cancellation);
         return sales is null
-            ? Problems.NotFound("SCHEDULE_NOT_FOUND",
+            ? Problems.NotFound(ProblemCodes.ScheduleNotFound,
                 $"Schedule {scheduleId} has no sales report.")
             : TypedResults.Ok(sales);
     }
@@ -41,7 +41,7 @@ public static class ReportEndpoints
     [WolverineGet("/admin/reports/concerts/{concertId}")]
     [Tags("Reporting")]
     [EndpointSummary("A concert's sales: every schedule's report and their totals.")]
-    [ProblemResponse(404, "CONCERT_NOT_FOUND", "No sales recorded for this concert.")]
+    [ProblemResponse(404, ProblemCodes.ConcertNotFound, "No sales recorded for this concert.")]
     public static async Task<Results<Ok<ConcertSales>, ProblemHttpResult>> Concert(long concertId, IDocumentStore store,
         CancellationToken cancellation)
     {
@@ -50,7 +50,7 @@ public static class ReportEndpoints
             .OrderBy(sales => sales.Id).ToListAsync(cancellation);
         if (schedules.Count == 0)
         {
-            return Problems.NotFound("CONCERT_NOT_FOUND",
+            return Problems.NotFound(ProblemCodes.ConcertNotFound,
                 $"Concert {concertId} has no sales report.");
         }
 
@@ -63,7 +63,7 @@ public static class ReportEndpoints
     [WolverineGet("/admin/reports/days")]
     [Tags("Reporting")]
     [EndpointSummary("Payments and revenue per day of the venue's calendar, from `from` to `to` (yyyy-MM-dd, both included; default: the last 31 days).")]
-    [ProblemResponse(400, "INVALID_REQUEST", "from and to must be dates, yyyy-MM-dd, from ≤ to.")]
+    [ProblemResponse(400, ProblemCodes.InvalidRequest, "from and to must be dates, yyyy-MM-dd, from ≤ to.")]
     public static async Task<Results<Ok<IReadOnlyList<DailySales>>, ProblemHttpResult>> Days(string? from, string? to,
         IDocumentStore store, TimeProvider clock, VenueTime venueTime, CancellationToken cancellation)
     {

@@ -12,15 +12,15 @@ public static class GetReservationEndpoint
     [WolverineGet("/reservations/{reservationId}")]
     [Tags("Reservations")]
     [EndpointSummary("A reservation of the token's fan: ON_HOLD, EXPIRED (at once when its hold lapses) or CONFIRMED.")]
-    [ProblemResponse(404, "RESERVATION_NOT_FOUND", "No such reservation for this fan.")]
-    public static async Task<Results<Ok<ReservationView>, ProblemHttpResult>> Get(long reservationId, HttpContext context,
+    [ProblemResponse(404, ProblemCodes.ReservationNotFound, "No such reservation for this fan.")]
+    public static async Task<Results<Ok<ReservationView>, ProblemHttpResult>> Get(long reservationId, AdmittedFan fan,
         IDocumentStore store, TimeProvider clock, CancellationToken cancellation)
     {
         await using var session = store.QuerySession();
         var reservation = await session.LoadAsync<Reservation>(Reservation.StreamKey(reservationId), cancellation);
-        if (reservation is null || reservation.UserId != context.Features.Get<AdmittedFan>()!.UserId)
+        if (reservation is null || reservation.UserId != fan.UserId)
         {
-            return Problems.NotFound("RESERVATION_NOT_FOUND",
+            return Problems.NotFound(ProblemCodes.ReservationNotFound,
                 $"Reservation {reservationId} does not exist.");
         }
 

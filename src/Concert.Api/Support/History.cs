@@ -1,3 +1,4 @@
+using Concert.Api.Idempotency;
 using Concert.Api.Catalog;
 using Concert.Api.Infrastructure;
 using Concert.Api.Queue;
@@ -52,9 +53,7 @@ public static class SupportReplay
     {
         var ticket = await QueueStore.TicketByTokenAsync(session, token, cancellation)
                      ?? await QueueStore.TicketByPreviousTokenAsync(session, token, cancellation);
-        var streamKey = ticket?.Id ?? (await session.QueryAsync<string>(
-            $"select stream_id from {session.DocumentStore.Options.Events.DatabaseSchemaName}.mt_events where type = 'token_issued' and data ->> 'Token' = ? limit 1",
-            cancellation, token)).FirstOrDefault();
+        var streamKey = ticket?.Id ?? await QueueStore.TicketStreamOfIssuedTokenAsync(session, token, cancellation);
         if (streamKey is null) return new History($"token {token}", []);
         var history = await StreamAsync(session, $"token {token}", streamKey, cancellation);
         return history with { Events = history.Events.Where(e => TokenOf(e.Data) == token).ToList() };
@@ -91,7 +90,7 @@ public static class SupportReplay
 
     private static HistoryEvent Describe(IEvent e) =>
         new(e.EventType.Name, e.StreamKey!, e.Version, e.Sequence, e.Timestamp, e.CorrelationId,
-            e.Headers is { } headers && headers.TryGetValue(Idempotency.EventHeader, out var key) ? key?.ToString() : null,
+            e.Headers is { } headers && headers.TryGetValue(IdempotencyKeys.EventHeader, out var key) ? key?.ToString() : null,
             e.Data);
 
     private static string? TokenOf(object data) => data switch

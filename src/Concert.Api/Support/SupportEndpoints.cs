@@ -14,29 +14,29 @@ public static class SupportEndpoints
     [WolverineGet("/admin/support/reservations/{reservationId}/history")]
     [Tags("Support")]
     [EndpointSummary("Every event of a reservation: placed, expired or paid, with who, when and the Idempotency-Key behind it.")]
-    [ProblemResponse(404, "RESERVATION_NOT_FOUND", "No events for this reservation.")]
+    [ProblemResponse(404, ProblemCodes.ReservationNotFound, "No events for this reservation.")]
     public static async Task<Results<Ok<History>, ProblemHttpResult>> Reservation(long reservationId, IDocumentStore store,
         CancellationToken cancellation)
     {
         await using var session = store.QuerySession();
-        return Found(await SupportReplay.ReservationAsync(session, reservationId, cancellation), "RESERVATION_NOT_FOUND");
+        return Found(await SupportReplay.ReservationAsync(session, reservationId, cancellation), ProblemCodes.ReservationNotFound);
     }
 
     [WolverineGet("/admin/support/schedules/{scheduleId}/seats/{seatNumber}/history")]
     [Tags("Support")]
     [EndpointSummary("Every event of one seat: opened, each hold, each lapse, the sale.")]
-    [ProblemResponse(404, "SEAT_NOT_FOUND", "No events for this seat.")]
+    [ProblemResponse(404, ProblemCodes.SeatNotFound, "No events for this seat.")]
     public static async Task<Results<Ok<History>, ProblemHttpResult>> Seat(long scheduleId, int seatNumber,
         IDocumentStore store, CancellationToken cancellation)
     {
         await using var session = store.QuerySession();
-        return Found(await SupportReplay.SeatAsync(session, scheduleId, seatNumber, cancellation), "SEAT_NOT_FOUND");
+        return Found(await SupportReplay.SeatAsync(session, scheduleId, seatNumber, cancellation), ProblemCodes.SeatNotFound);
     }
 
     [WolverineGet("/admin/support/users/{userId}/wallet/history")]
     [Tags("Support")]
     [EndpointSummary("Every event of a fan's wallet: charges, grants, debits. A fan with no money yet has none.")]
-    [ProblemResponse(400, "INVALID_USER", "userId must be a UUID other than the nil UUID.")]
+    [ProblemResponse(400, ProblemCodes.InvalidUser, "userId must be a UUID other than the nil UUID.")]
     public static async Task<Results<Ok<History>, ProblemHttpResult>> Wallet(string userId, IDocumentStore store,
         CancellationToken cancellation)
     {
@@ -48,20 +48,20 @@ public static class SupportEndpoints
     [WolverineGet("/admin/support/tokens/{token}/history")]
     [Tags("Support")]
     [EndpointSummary("Every event of one queue token: issued, renewed, admitted, expired (and why).")]
-    [ProblemResponse(404, "TOKEN_NOT_FOUND", "No such token was ever issued.")]
+    [ProblemResponse(404, ProblemCodes.TokenNotFound, "No such token was ever issued.")]
     public static async Task<Results<Ok<History>, ProblemHttpResult>> Token(string token, IDocumentStore store,
         CancellationToken cancellation)
     {
-        if (!QueueTokens.IsWellFormed(token)) return Problems.NotFound("TOKEN_NOT_FOUND", "No such token was ever issued.");
+        if (!QueueTokens.IsWellFormed(token)) return Problems.NotFound(ProblemCodes.TokenNotFound, "No such token was ever issued.");
         await using var session = store.QuerySession();
-        return Found(await SupportReplay.TokenAsync(session, token, cancellation), "TOKEN_NOT_FOUND");
+        return Found(await SupportReplay.TokenAsync(session, token, cancellation), ProblemCodes.TokenNotFound);
     }
 
     [WolverineGet("/admin/support/schedules/{scheduleId}/seats")]
     [Tags("Support")]
     [EndpointSummary("A schedule's seat map as it stood at `at` (an instant with Z or an offset; default now), rebuilt from the seats' events.")]
-    [ProblemResponse(400, "INVALID_REQUEST", "at must be an instant, e.g. 2026-11-27T09:00:00Z.")]
-    [ProblemResponse(404, "SCHEDULE_NOT_FOUND", "The schedule had no seats at that instant.")]
+    [ProblemResponse(400, ProblemCodes.InvalidRequest, "at must be an instant, e.g. 2026-11-27T09:00:00Z.")]
+    [ProblemResponse(404, ProblemCodes.ScheduleNotFound, "The schedule had no seats at that instant.")]
     public static async Task<Results<Ok<SeatMapAt>, ProblemHttpResult>> SeatMap(long scheduleId, string? at,
         IDocumentStore store, TimeProvider clock, CancellationToken cancellation)
     {
@@ -69,14 +69,14 @@ public static class SupportEndpoints
         await using var session = store.QuerySession();
         return await SupportReplay.SeatMapAsync(session, scheduleId, instant, cancellation) is { } map
             ? TypedResults.Ok(map)
-            : Problems.NotFound("SCHEDULE_NOT_FOUND", $"Schedule {scheduleId} had no seats at {at ?? "this instant"}.");
+            : Problems.NotFound(ProblemCodes.ScheduleNotFound, $"Schedule {scheduleId} had no seats at {at ?? "this instant"}.");
     }
 
     [WolverineGet("/admin/support/users/{userId}/balance")]
     [Tags("Support")]
     [EndpointSummary("A fan's balance as it stood at `at` (an instant with Z or an offset; default now), rebuilt from the wallet's events.")]
-    [ProblemResponse(400, "INVALID_REQUEST", "at must be an instant, e.g. 2026-11-27T09:00:00Z.")]
-    [ProblemResponse(400, "INVALID_USER", "userId must be a UUID other than the nil UUID.")]
+    [ProblemResponse(400, ProblemCodes.InvalidRequest, "at must be an instant, e.g. 2026-11-27T09:00:00Z.")]
+    [ProblemResponse(400, ProblemCodes.InvalidUser, "userId must be a UUID other than the nil UUID.")]
     public static async Task<Results<Ok<BalanceAt>, ProblemHttpResult>> Balance(string userId, string? at,
         IDocumentStore store, TimeProvider clock, CancellationToken cancellation)
     {

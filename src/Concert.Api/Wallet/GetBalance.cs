@@ -10,7 +10,7 @@ public static class GetBalanceEndpoint
     [WolverineGet("/users/{userId}/amount")]
     [Tags("Wallet")]
     [EndpointSummary("The fan's balance in KRW; 0 for a fan never seen before. The token's own fan only.")]
-    [ProblemResponse(400, "INVALID_USER", "userId must be a UUID other than the nil UUID.")]
+    [ProblemResponse(400, ProblemCodes.InvalidUser, "userId must be a UUID other than the nil UUID.")]
     public static async Task<Results<Ok<BalanceView>, ProblemHttpResult>> Get(string userId, IDocumentStore store,
         CancellationToken cancellation)
     {

@@ -10,20 +10,25 @@ public static class GrantMoneyEndpoint
 {
     public static ProblemDetails Validate(string userId, AmountRequest? request) => AmountRequest.Validate(userId, request);
 
+    public static Task<LockedWallet> LoadAsync(string userId, IDocumentSession session, CancellationToken cancellation) =>
+        WalletStore.LockForWritingAsync(session, Guid.Parse(userId), cancellation);
+
     [WolverinePatch("/admin/users/{userId}/grant")]
     [ProducesResponseType<BalanceView>(StatusCodes.Status200OK)]
     [Tags("Admin")]
     [EndpointSummary("An operator's credit to a fan's wallet (e.g. a starting 50,000), outside the charge policy.")]
-    [ProblemResponse(400, "INVALID_AMOUNT", "amount must be 1 to 1000000000000.")]
-    [ProblemResponse(400, "INVALID_USER", "userId must be a UUID other than the nil UUID.")]
-    public static async Task<IResult> Patch(string userId, AmountRequest request, IDocumentSession session,
-        TimeProvider clock, CancellationToken cancellation)
-    {
-        var (stream, wallet) = await WalletStore.LockForWritingAsync(session, Guid.Parse(userId), cancellation);
-        var (granted, refusal) = WalletRules.Grant(wallet, request.Amount!.Value, clock.GetUtcNow());
-        if (refusal is not null) return Problems.Result(StatusCodes.Status400BadRequest, refusal.Code, refusal.Message);
-
-        stream.AppendOne(granted!);
-        return TypedResults.Ok(new BalanceView(wallet.UserId, wallet.Apply(granted!).Balance));
-    }
+    [ProblemResponse(400, ProblemCodes.InvalidAmount, "amount must be 1 to 1000000000000.")]
+    [ProblemResponse(400, ProblemCodes.InvalidUser, "userId must be a UUID other than the nil UUID.")]
+    public static IResult Patch(AmountRequest request, LockedWallet locked, TimeProvider clock) =>
+        WalletRules.Grant(locked.Wallet, request.Amount!.Value, clock.GetUtcNow()).Match(
+            granted =>
+            {
+                locked.Stream.AppendOne(granted);
+                return TypedResults.Ok(new BalanceView(locked.Wallet.UserId, locked.Wallet.Apply(granted).Balance));
+            },
+            reason => reason switch
+            {
+                GrantRefusal.AmountOutOfRange => Problems.Result(StatusCodes.Status400BadRequest, ProblemCodes.InvalidAmount,
+                    $"amount must be 1 to {WalletRules.MaxGrant}."),
+            });
 }

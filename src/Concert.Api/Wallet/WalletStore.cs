@@ -20,7 +20,7 @@ public static class WalletStore
     /// wallet (charge, grant, payment) comes through here, so they take turns instead of failing on each other's
     /// stream versions, and concurrent charges all land.
     /// </summary>
-    public static async Task<(IEventStream<FanWallet> Stream, FanWallet Wallet)> LockForWritingAsync(IDocumentSession session,
+    public static async Task<LockedWallet> LockForWritingAsync(IDocumentSession session,
         Guid userId, CancellationToken cancellation)
     {
         await Transactions.BeginAsync(session);
@@ -35,17 +35,25 @@ public static class WalletStore
     /// the wallet's read. The batch is one round trip, and the read, a statement of its own, still sees what the
     /// lock's previous holder committed.
     /// </summary>
-    public static async Task<(IEventStream<FanWallet> Stream, FanWallet Wallet)> LockAndFetchWallet(this IBatchedQuery batch,
-        Guid userId)
+    public static async Task<LockedWallet> LockAndFetchWallet(this IBatchedQuery batch, Guid userId)
     {
         _ = Locks.Take(batch, FanWallet.StreamKey(userId));
         var stream = await batch.Events.FetchForWriting<FanWallet>(FanWallet.StreamKey(userId));
-        return (stream, stream.Aggregate ?? FanWallet.Empty(userId));
+        return new LockedWallet(stream, stream.Aggregate ?? FanWallet.Empty(userId));
     }
 
     public static async Task<FanWallet> LoadAsync(IQuerySession session, Guid userId, CancellationToken cancellation) =>
         await session.LoadAsync<FanWallet>(FanWallet.StreamKey(userId), cancellation) ?? FanWallet.Empty(userId);
 }
+
+/// <summary>
+/// A wallet read under its lock, to append to. Wallets are written this way rather than through Wolverine's
+/// aggregate handler workflow (<c>[WriteAggregate]</c>): its exclusive style locks the stream's row, and a fan's first
+/// charges find no row to lock, so concurrent first charges would fail on each other instead of all landing (a spec
+/// proves they land); the optimistic style fails all but one of any concurrent charges. An advisory lock on the
+/// stream's key serializes them whether or not the stream exists yet.
+/// </summary>
+public sealed record LockedWallet(IEventStream<FanWallet> Stream, FanWallet Wallet);
 
 /// <summary>The Wallet:* settings: the charge policy and the time zone whose calendar months the monthly limit counts.</summary>
 public sealed class WalletOptions
@@ -80,7 +88,7 @@ public sealed record AmountRequest(long? Amount)
         if (!Users.TryParse(userId, out _)) return Users.InvalidProblem();
         if (request is null) return Problems.BodyRequired();
         return request.Amount is null
-            ? Problems.Create(StatusCodes.Status400BadRequest, "INVALID_AMOUNT", "amount is required.")
+            ? Problems.Create(StatusCodes.Status400BadRequest, ProblemCodes.InvalidAmount, "amount is required.")
             : WolverineContinue.NoProblems;
     }
 }

@@ -13,14 +13,8 @@ public enum PaymentRefusal
     InsufficientBalance,
 }
 
-/// <summary>The outcome of a fan's payment of a reservation.</summary>
-public abstract record PaymentDecision
-{
-    /// <summary>The three events of one payment, each for its own stream, committed together.</summary>
-    public sealed record Paid(PaymentConfirmed Confirmed, SeatSold Sold, WalletDebited Debited) : PaymentDecision;
-
-    public sealed record Refused(PaymentRefusal Reason) : PaymentDecision;
-}
+/// <summary>The three events of one payment, each for its own stream, committed together.</summary>
+public sealed record Payment(PaymentConfirmed Confirmed, SeatSold Sold, WalletDebited Debited);
 
 /// <summary>Paying for a held seat from the wallet, free of I/O.</summary>
 public static class Paying
@@ -29,29 +23,27 @@ public static class Paying
     /// A payment goes through only for the payer's own reservation, on hold and not lapsed, whose seat it still
     /// holds, for exactly its price, from a wallet that covers it.
     /// </summary>
-    public static PaymentDecision Pay(Reservation? reservation, Seat? seat, FanWallet wallet, long amount,
+    public static Decision<Payment, PaymentRefusal> Pay(Reservation? reservation, Seat? seat, FanWallet wallet, long amount,
         long paymentId, DateTimeOffset now)
     {
-        if (reservation is null || reservation.UserId != wallet.UserId) return Refuse(PaymentRefusal.ReservationNotFound);
+        if (reservation is null || reservation.UserId != wallet.UserId) return PaymentRefusal.ReservationNotFound;
         switch (reservation.StatusAt(now))
         {
-            case ReservationStatus.Confirmed: return Refuse(PaymentRefusal.AlreadyConfirmed);
-            case ReservationStatus.Expired: return Refuse(PaymentRefusal.ReservationNotFound);
+            case ReservationStatus.Confirmed: return PaymentRefusal.AlreadyConfirmed;
+            case ReservationStatus.Expired: return PaymentRefusal.ReservationNotFound;
         }
 
         if (seat is null || seat.ReservationId != reservation.ReservationId || seat.StatusAt(now) != SeatStatus.TempReserved)
         {
-            return Refuse(PaymentRefusal.ReservationNotFound);
+            return PaymentRefusal.ReservationNotFound;
         }
 
-        if (amount != reservation.Price) return Refuse(PaymentRefusal.AmountMismatch);
-        if (wallet.Balance < amount) return Refuse(PaymentRefusal.InsufficientBalance);
+        if (amount != reservation.Price) return PaymentRefusal.AmountMismatch;
+        if (wallet.Balance < amount) return PaymentRefusal.InsufficientBalance;
 
-        return new PaymentDecision.Paid(
+        return new Payment(
             new PaymentConfirmed(paymentId, reservation.ReservationId, wallet.UserId, amount, now),
             new SeatSold(reservation.ScheduleId, reservation.SeatNumber, reservation.ReservationId, paymentId, amount),
             new WalletDebited(wallet.UserId, amount, paymentId, reservation.ReservationId, now));
     }
-
-    private static PaymentDecision Refuse(PaymentRefusal reason) => new PaymentDecision.Refused(reason);
 }

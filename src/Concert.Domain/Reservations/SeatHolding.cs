@@ -2,23 +2,24 @@ using Concert.Domain.Catalog;
 
 namespace Concert.Domain.Reservations;
 
-/// <summary>The outcome of a fan's attempt to hold a seat.</summary>
-public abstract record HoldDecision
-{
-    public sealed record Held(SeatHeld SeatHeld, ReservationPlaced Placed) : HoldDecision;
+/// <summary>A seat held: the seat's event and the new reservation's first.</summary>
+public sealed record SeatHold(SeatHeld SeatHeld, ReservationPlaced Placed);
 
-    public sealed record SeatTaken : HoldDecision;
+public enum HoldRefusal
+{
+    /// <summary>The seat is held by another reservation or sold.</summary>
+    SeatTaken,
 }
 
 /// <summary>Holding seats and letting lapsed holds go, free of I/O.</summary>
 public static class SeatHolding
 {
     /// <summary>A seat can be held only while it reads AVAILABLE: never held, released, or its hold lapsed.</summary>
-    public static HoldDecision Hold(Seat seat, long reservationId, Guid userId, DateTimeOffset now, TimeSpan duration)
+    public static Decision<SeatHold, HoldRefusal> Hold(Seat seat, long reservationId, Guid userId, DateTimeOffset now, TimeSpan duration)
     {
-        if (seat.StatusAt(now) != SeatStatus.Available) return new HoldDecision.SeatTaken();
+        if (seat.StatusAt(now) != SeatStatus.Available) return HoldRefusal.SeatTaken;
         var expiresAt = now + duration;
-        return new HoldDecision.Held(
+        return new SeatHold(
             new SeatHeld(seat.ScheduleId, seat.Number, reservationId, userId, expiresAt),
             new ReservationPlaced(reservationId, userId, seat.ConcertId, seat.ScheduleId, seat.Number, seat.Price, now, expiresAt));
     }

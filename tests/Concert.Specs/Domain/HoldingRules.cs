@@ -14,7 +14,7 @@ public sealed class HoldingRules
     [Fact]
     public void an_available_seat_is_held_for_the_hold_duration_at_its_price()
     {
-        var held = SeatHolding.Hold(Open, 9, Fan, Now, Duration).ShouldBeOfType<HoldDecision.Held>();
+        var held = SeatHolding.Hold(Open, 9, Fan, Now, Duration).ShouldBeAccepted();
 
         held.SeatHeld.ShouldBe(new SeatHeld(2, 3, 9, Fan, Now + Duration));
         held.Placed.ShouldBe(new ReservationPlaced(9, Fan, 1, 2, 3, 60_000, Now, Now + Duration));
@@ -23,16 +23,16 @@ public sealed class HoldingRules
     [Fact]
     public void a_held_seat_is_taken_until_its_hold_lapses()
     {
-        var held = Open.Apply(((HoldDecision.Held)SeatHolding.Hold(Open, 9, Fan, Now, Duration)).SeatHeld);
+        var held = Open.Apply(SeatHolding.Hold(Open, 9, Fan, Now, Duration).ShouldBeAccepted().SeatHeld);
 
-        SeatHolding.Hold(held, 10, Guid.NewGuid(), Now + Duration - TimeSpan.FromTicks(1), Duration).ShouldBeOfType<HoldDecision.SeatTaken>();
-        SeatHolding.Hold(held, 10, Guid.NewGuid(), Now + Duration, Duration).ShouldBeOfType<HoldDecision.Held>();
+        SeatHolding.Hold(held, 10, Guid.NewGuid(), Now + Duration - TimeSpan.FromTicks(1), Duration).ShouldBeRefused().ShouldBe(HoldRefusal.SeatTaken);
+        SeatHolding.Hold(held, 10, Guid.NewGuid(), Now + Duration, Duration).ShouldBeAccepted();
     }
 
     [Fact]
     public void a_hold_expires_once_and_only_when_due()
     {
-        var decision = (HoldDecision.Held)SeatHolding.Hold(Open, 9, Fan, Now, Duration);
+        var decision = SeatHolding.Hold(Open, 9, Fan, Now, Duration).ShouldBeAccepted();
         var reservation = Reservation.Create(decision.Placed);
 
         SeatHolding.ExpireReservation(reservation, Now + Duration - TimeSpan.FromTicks(1)).ShouldBeNull();
@@ -43,8 +43,8 @@ public sealed class HoldingRules
     [Fact]
     public void a_lapse_frees_the_seat_only_from_its_own_hold()
     {
-        var held = Open.Apply(((HoldDecision.Held)SeatHolding.Hold(Open, 9, Fan, Now, Duration)).SeatHeld);
-        var heldAgain = held.Apply(((HoldDecision.Held)SeatHolding.Hold(held, 10, Guid.NewGuid(), Now + Duration, Duration)).SeatHeld);
+        var held = Open.Apply(SeatHolding.Hold(Open, 9, Fan, Now, Duration).ShouldBeAccepted().SeatHeld);
+        var heldAgain = held.Apply(SeatHolding.Hold(held, 10, Guid.NewGuid(), Now + Duration, Duration).ShouldBeAccepted().SeatHeld);
 
         SeatHolding.ReleaseSeat(held, 9).ShouldBe(new HoldExpired(2, 3, 9));
         SeatHolding.ReleaseSeat(heldAgain, 9).ShouldBeNull();

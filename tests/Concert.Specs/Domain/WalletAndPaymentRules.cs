@@ -1,3 +1,4 @@
+using Concert.Domain;
 using Concert.Api.Wallet;
 using Concert.Domain.Catalog;
 using Concert.Domain.Payments;
@@ -20,11 +21,10 @@ public sealed class WalletAndPaymentRules
             .Apply(new WalletCharged(Fan, 1_000_000, "2026-10", Now.AddMonths(-1)))
             .Apply(new WalletCharged(Fan, 1_000_000, "2026-10", Now.AddMonths(-1)));
 
-        WalletRules.Charge(wallet, 1_000, "2026-10", Now, Policy).Refusal!.Code.ShouldBe("MONTHLY_LIMIT_EXCEEDED");
-        var (charged, refusal) = WalletRules.Charge(wallet, 1_000_000, "2026-11", Now, Policy);
+        WalletRules.Charge(wallet, 1_000, "2026-10", Now, Policy).ShouldBeRefused().ShouldBe(ChargeRefusal.MonthlyLimitExceeded);
+        var charged = WalletRules.Charge(wallet, 1_000_000, "2026-11", Now, Policy).ShouldBeAccepted();
 
-        refusal.ShouldBeNull();
-        wallet.Apply(charged!).ChargedIn("2026-11").ShouldBe(1_000_000);
+        wallet.Apply(charged).ChargedIn("2026-11").ShouldBe(1_000_000);
     }
 
     [Fact]
@@ -37,14 +37,14 @@ public sealed class WalletAndPaymentRules
     }
 
     [Theory]
-    [InlineData(999, "INVALID_AMOUNT")]
-    [InlineData(1_000_001, "INVALID_AMOUNT")]
-    [InlineData(1_000_000, "BALANCE_LIMIT_EXCEEDED")]
-    public void a_charge_outside_the_policy_is_refused(long amount, string code)
+    [InlineData(999, ChargeRefusal.AmountOutOfRange)]
+    [InlineData(1_000_001, ChargeRefusal.AmountOutOfRange)]
+    [InlineData(1_000_000, ChargeRefusal.BalanceLimitExceeded)]
+    public void a_charge_outside_the_policy_is_refused(long amount, ChargeRefusal reason)
     {
         var wallet = FanWallet.Create(new WalletGranted(Fan, 9_500_000, Now));
 
-        WalletRules.Charge(wallet, amount, "2026-11", Now, Policy).Refusal!.Code.ShouldBe(code);
+        WalletRules.Charge(wallet, amount, "2026-11", Now, Policy).ShouldBeRefused().ShouldBe(reason);
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class WalletAndPaymentRules
         var (reservation, seat) = Held(price: 80_000);
         var wallet = FanWallet.Create(new WalletGranted(Fan, 100_000, Now));
 
-        var paid = Paying.Pay(reservation, seat, wallet, 80_000, paymentId: 9, Now).ShouldBeOfType<PaymentDecision.Paid>();
+        var paid = Paying.Pay(reservation, seat, wallet, 80_000, paymentId: 9, Now).ShouldBeAccepted();
 
         paid.Confirmed.ShouldBe(new PaymentConfirmed(9, 100, Fan, 80_000, Now));
         paid.Sold.ShouldBe(new SeatSold(7, 20, 100, 9, 80_000));
@@ -88,14 +88,13 @@ public sealed class WalletAndPaymentRules
         SeatHolding.ReleaseSeat(seat.Apply(new SeatSold(7, 20, 100, 1, 80_000)), 100).ShouldBeNull();
     }
 
-    private static PaymentRefusal Refusal(PaymentDecision decision) =>
-        decision.ShouldBeOfType<PaymentDecision.Refused>().Reason;
+    private static PaymentRefusal Refusal(Decision<Payment, PaymentRefusal> decision) => decision.ShouldBeRefused();
 
     private static (Reservation, Seat) Held(long price)
     {
         var seat = Seat.Create(new SeatOpened(3, 7, 20, price));
         var decision = SeatHolding.Hold(seat, 100, Fan, Now.AddMinutes(-1), TimeSpan.FromMinutes(5))
-            .ShouldBeOfType<HoldDecision.Held>();
+            .ShouldBeAccepted();
         return (Reservation.Create(decision.Placed), seat.Apply(decision.SeatHeld));
     }
 }

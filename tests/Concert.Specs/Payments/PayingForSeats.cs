@@ -1,3 +1,4 @@
+using Concert.Api.Idempotency;
 using Alba;
 using Concert.Api.Catalog;
 using Concert.Api.Infrastructure;
@@ -31,7 +32,7 @@ public sealed class PayingForSeats(ConcertApp app)
 
         var result = await Host.Pay(fan, held.ReservationId, 80_000);
 
-        result.Context.Response.Headers[Idempotency.StatusHeader].ToString().ShouldBe("CREATED");
+        result.Context.Response.Headers[IdempotencyKeys.StatusHeader].ToString().ShouldBe("CREATED");
         var receipt = await result.Read<PaymentReceipt>();
         receipt.PaymentId.ShouldBeGreaterThanOrEqualTo(1);
         receipt.ShouldBe(new PaymentReceipt(receipt.PaymentId, held.ReservationId, fan.UserId, 80_000, receipt.PaidAt,
@@ -74,7 +75,7 @@ public sealed class PayingForSeats(ConcertApp app)
 
         var replay = await Host.Pay(fan, held.ReservationId, held.Price, key: "pay-41");
 
-        replay.Context.Response.Headers[Idempotency.StatusHeader].ToString().ShouldBe("REPLAYED");
+        replay.Context.Response.Headers[IdempotencyKeys.StatusHeader].ToString().ShouldBe("REPLAYED");
         (await replay.ReadAsTextAsync()).ShouldBe(await first.ReadAsTextAsync());
         (await Host.Balance(await Host.Readmitted(fan))).ShouldBe(1_000_000 - held.Price);
     }
@@ -91,7 +92,7 @@ public sealed class PayingForSeats(ConcertApp app)
 
         var replay = await Host.Pay(fan, held.ReservationId, held.Price, key: "pay-42");
 
-        replay.Context.Response.Headers[Idempotency.StatusHeader].ToString().ShouldBe("REPLAYED");
+        replay.Context.Response.Headers[IdempotencyKeys.StatusHeader].ToString().ShouldBe("REPLAYED");
         (await replay.ReadAsTextAsync()).ShouldBe(await first.ReadAsTextAsync());
         await (await Host.Charge(fan, 1_000, key: "new-with-old-token", expectedStatus: 401)).ShouldBeProblem(401, "TOKEN_EXPIRED");
         (await Host.Balance(again)).ShouldBe(1_000_000 - held.Price);
@@ -169,7 +170,7 @@ public sealed class PayingForSeats(ConcertApp app)
         {
             s.Post.Json(new { amount = 60_000 }).ToUrl("/payments");
             s.WithRequestHeader(QueueGate.TokenHeader, fan.Token);
-            s.WithRequestHeader(Idempotency.KeyHeader, "no-reservation");
+            s.WithRequestHeader(IdempotencyKeys.KeyHeader, "no-reservation");
             s.StatusCodeShouldBe(400);
         });
         (await problem.ShouldBeProblem(400, "INVALID_REQUEST"))["errors"]!["reservationId"].ShouldNotBeNull();
@@ -203,11 +204,11 @@ public sealed class PayingForSeats(ConcertApp app)
         var results = await Task.WhenAll(Enumerable.Range(0, 8)
             .Select(_ => Task.Run(() => Host.Pay(fan, held.ReservationId, held.Price, key: "pay-43", expectedStatus: null))));
 
-        results.Count(r => r.Context.Response.Headers[Idempotency.StatusHeader] == "CREATED").ShouldBe(1);
-        foreach (var other in results.Where(r => r.Context.Response.Headers[Idempotency.StatusHeader] != "CREATED"))
+        results.Count(r => r.Context.Response.Headers[IdempotencyKeys.StatusHeader] == "CREATED").ShouldBe(1);
+        foreach (var other in results.Where(r => r.Context.Response.Headers[IdempotencyKeys.StatusHeader] != "CREATED"))
         {
             if (other.Context.Response.StatusCode == 409) await other.ShouldBeProblem(409, "IDEMPOTENCY_KEY_IN_FLIGHT");
-            else other.Context.Response.Headers[Idempotency.StatusHeader].ToString().ShouldBe("REPLAYED");
+            else other.Context.Response.Headers[IdempotencyKeys.StatusHeader].ToString().ShouldBe("REPLAYED");
         }
 
         (await Host.EventsOf(FanWallet.StreamKey(fan.UserId))).OfType<WalletDebited>().ShouldHaveSingleItem();

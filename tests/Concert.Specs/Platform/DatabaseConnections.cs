@@ -1,3 +1,4 @@
+using Concert.Api.Idempotency;
 using System.Net.Http.Json;
 using Alba;
 using Concert.Api.Infrastructure;
@@ -23,7 +24,7 @@ public sealed class DatabaseConnections(SmallPoolApp app) : IClassFixture<SmallP
                 : new HttpRequestMessage(HttpMethod.Patch, $"/users/{payer.UserId}/charge")
                 {
                     Content = JsonContent.Create(new { amount = 1000 }),
-                    Headers = { { QueueGate.TokenHeader, payer.Token }, { Idempotency.KeyHeader, Guid.NewGuid().ToString() } },
+                    Headers = { { QueueGate.TokenHeader, payer.Token }, { IdempotencyKeys.KeyHeader, Guid.NewGuid().ToString() } },
                 })));
         }
 

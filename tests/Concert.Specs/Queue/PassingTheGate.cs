@@ -1,3 +1,4 @@
+using Concert.Api.Idempotency;
 using Concert.Api.Infrastructure;
 using Alba;
 using Concert.Api.Queue;
@@ -74,7 +75,7 @@ public sealed class PassingTheGate(QueueApp app) : QueueScenarios(app)
             else (method == "PATCH" ? s.Patch : s.Post).Text(body).ToUrl(path);
             s.WithRequestHeader("Content-Type", "application/json");
             s.WithRequestHeader(QueueGate.TokenHeader, fan.Token);
-            s.WithRequestHeader(Idempotency.KeyHeader, "waiting");
+            s.WithRequestHeader(IdempotencyKeys.KeyHeader, "waiting");
             s.StatusCodeShouldBe(403);
         });
 

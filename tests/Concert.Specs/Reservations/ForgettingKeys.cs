@@ -1,3 +1,4 @@
+using Concert.Api.Idempotency;
 using Alba;
 using Concert.Api.Infrastructure;
 using Concert.Specs.Support;

@@ -1,3 +1,4 @@
+using Concert.Api.Idempotency;
 using Alba;
 using Concert.Api.Infrastructure;
 using Concert.Api.Queue;
@@ -28,7 +29,7 @@ public sealed class HoldingSeats(ConcertApp app)
         reservation.Status.ShouldBe(ReservationStatus.OnHold);
         reservation.HoldExpiresAt.ShouldBe(DateTimeOffset.UtcNow.AddMinutes(5), TimeSpan.FromSeconds(10));
         result.Context.Response.Headers[PlaceReservationEndpoint.HoldTtlHeader].ToString().ShouldBe("300");
-        result.Context.Response.Headers[Idempotency.StatusHeader].ToString().ShouldBe("CREATED");
+        result.Context.Response.Headers[IdempotencyKeys.StatusHeader].ToString().ShouldBe("CREATED");
         (await result.ReadObject())["status"]!.GetValue<string>().ShouldBe("ON_HOLD");
 
         var map = await app.SeatMap(concert.ConcertId, concert.Schedules[0].ScheduleId);
@@ -131,7 +132,7 @@ public sealed class HoldingSeats(ConcertApp app)
             s.Post.Text(body.Replace("a1b2c3d4-e5f6-7890-abcd-ef0123456789", fan.UserId.ToString())).ToUrl("/reservations");
             s.WithRequestHeader("Content-Type", "application/json");
             s.WithRequestHeader(QueueGate.TokenHeader, fan.Token);
-            s.WithRequestHeader(Idempotency.KeyHeader, Guid.NewGuid().ToString());
+            s.WithRequestHeader(IdempotencyKeys.KeyHeader, Guid.NewGuid().ToString());
             s.StatusCodeShouldBe(400);
         });
 
@@ -144,7 +145,7 @@ public sealed class HoldingSeats(ConcertApp app)
         var result = await Host.Scenario(s =>
         {
             s.Post.Json(new { userId = Guid.NewGuid(), concertId = 1, scheduleId = 1, seatNumber = 1 }).ToUrl("/reservations");
-            s.WithRequestHeader(Idempotency.KeyHeader, "k-1");
+            s.WithRequestHeader(IdempotencyKeys.KeyHeader, "k-1");
             s.StatusCodeShouldBe(401);
         });
 

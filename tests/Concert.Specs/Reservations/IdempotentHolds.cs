@@ -1,3 +1,4 @@
+using Concert.Api.Idempotency;
 using Alba;
 using Concert.Api.Infrastructure;
 using Concert.Api.Queue;
@@ -28,7 +29,7 @@ public sealed class IdempotentHolds(ConcertApp app)
         {
             s.Post.Json(new { userId = fan.UserId, concertId = 1, scheduleId = 1, seatNumber = 1 }).ToUrl("/reservations");
             s.WithRequestHeader(QueueGate.TokenHeader, fan.Token);
-            if (key is not null) s.WithRequestHeader(Idempotency.KeyHeader, key);
+            if (key is not null) s.WithRequestHeader(IdempotencyKeys.KeyHeader, key);
             s.StatusCodeShouldBe(400);
         });
 
@@ -44,7 +45,7 @@ public sealed class IdempotentHolds(ConcertApp app)
 
         var replay = await Host.Hold(fan, concert, 9, key: "hold-9", expectedStatus: 201);
 
-        replay.Context.Response.Headers[Idempotency.StatusHeader].ToString().ShouldBe("REPLAYED");
+        replay.Context.Response.Headers[IdempotencyKeys.StatusHeader].ToString().ShouldBe("REPLAYED");
         replay.Context.Response.Headers[PlaceReservationEndpoint.HoldTtlHeader].ToString().ShouldBe("300");
         (await replay.Read<ReservationView>()).ShouldBe(await first.Read<ReservationView>());
         await using var session = Host.DocumentStore().QuerySession();
@@ -62,7 +63,7 @@ public sealed class IdempotentHolds(ConcertApp app)
 
         var replay = await Host.Hold(fan, concert, 9, key: "late", expectedStatus: 409);
 
-        replay.Context.Response.Headers[Idempotency.StatusHeader].ToString().ShouldBe("REPLAYED");
+        replay.Context.Response.Headers[IdempotencyKeys.StatusHeader].ToString().ShouldBe("REPLAYED");
         await replay.ShouldBeProblem(409, "SEAT_ALREADY_TAKEN");
     }
 
@@ -88,7 +89,7 @@ public sealed class IdempotentHolds(ConcertApp app)
 
         var result = await Host.Hold(await Host.NewAdmittedFan(), concert, 13, key: "shared", expectedStatus: 201);
 
-        result.Context.Response.Headers[Idempotency.StatusHeader].ToString().ShouldBe("CREATED");
+        result.Context.Response.Headers[IdempotencyKeys.StatusHeader].ToString().ShouldBe("CREATED");
     }
 
     [Fact]
@@ -100,8 +101,8 @@ public sealed class IdempotentHolds(ConcertApp app)
         var results = await Task.WhenAll(Enumerable.Range(0, 10)
             .Select(_ => Task.Run(() => Host.Hold(fan, concert, 14, key: "double-click"))));
 
-        results.Count(r => r.Context.Response.Headers[Idempotency.StatusHeader] == "CREATED").ShouldBe(1);
-        foreach (var other in results.Where(r => r.Context.Response.Headers[Idempotency.StatusHeader] != "CREATED"))
+        results.Count(r => r.Context.Response.Headers[IdempotencyKeys.StatusHeader] == "CREATED").ShouldBe(1);
+        foreach (var other in results.Where(r => r.Context.Response.Headers[IdempotencyKeys.StatusHeader] != "CREATED"))
         {
             if (other.Context.Response.StatusCode == 409) await other.ShouldBeProblem(409, "IDEMPOTENCY_KEY_IN_FLIGHT");
             else other.Context.Response.StatusCode.ShouldBe(201);
@@ -127,7 +128,7 @@ public sealed class IdempotentHolds(ConcertApp app)
         }
 
         (await Host.Hold(fan, concert, 16, key: "slow", expectedStatus: 201))
-            .Context.Response.Headers[Idempotency.StatusHeader].ToString().ShouldBe("CREATED");
+            .Context.Response.Headers[IdempotencyKeys.StatusHeader].ToString().ShouldBe("CREATED");
     }
 
     [Fact]
@@ -139,7 +140,7 @@ public sealed class IdempotentHolds(ConcertApp app)
 
         var result = await Host.Hold(fan, concert, 15, key: "first-try", expectedStatus: 201);
 
-        result.Context.Response.Headers[Idempotency.StatusHeader].ToString().ShouldBe("CREATED");
+        result.Context.Response.Headers[IdempotencyKeys.StatusHeader].ToString().ShouldBe("CREATED");
     }
 
     [Fact]
@@ -152,7 +153,7 @@ public sealed class IdempotentHolds(ConcertApp app)
         await using (var running = (await FreedKeyAsync(fan, "|POST /reservations|answered")).ShouldNotBeNull())
         {
             var retry = await Host.Hold(fan, concert, 17, key: "answered", expectedStatus: 201);
-            retry.Context.Response.Headers[Idempotency.StatusHeader].ToString().ShouldBe("REPLAYED");
+            retry.Context.Response.Headers[IdempotencyKeys.StatusHeader].ToString().ShouldBe("REPLAYED");
         }
     }
 

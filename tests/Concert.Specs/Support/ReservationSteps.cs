@@ -1,3 +1,4 @@
+using Concert.Api.Idempotency;
 using Alba;
 using Concert.Api.Catalog;
 using Concert.Api.Infrastructure;
@@ -40,7 +41,7 @@ public static class ReservationSteps
                 seatNumber,
             }).ToUrl("/reservations");
             s.WithRequestHeader(QueueGate.TokenHeader, fan.Token);
-            s.WithRequestHeader(Idempotency.KeyHeader, key ?? Guid.NewGuid().ToString());
+            s.WithRequestHeader(IdempotencyKeys.KeyHeader, key ?? Guid.NewGuid().ToString());
             if (expectedStatus is { } status) s.StatusCodeShouldBe(status);
             else s.IgnoreStatusCode();
         });

@@ -1,3 +1,4 @@
+using Concert.Api.Idempotency;
 using Alba;
 using Concert.Api.Infrastructure;
 using Concert.Api.Queue;
@@ -22,7 +23,7 @@ public static class WalletSteps
         {
             s.Patch.Json(new { amount }).ToUrl($"/users/{forUser ?? fan.UserId}/charge");
             s.WithRequestHeader(QueueGate.TokenHeader, fan.Token);
-            s.WithRequestHeader(Idempotency.KeyHeader, key ?? Guid.NewGuid().ToString());
+            s.WithRequestHeader(IdempotencyKeys.KeyHeader, key ?? Guid.NewGuid().ToString());
             if (expectedStatus is { } status) s.StatusCodeShouldBe(status);
             else s.IgnoreStatusCode();
         });
@@ -46,7 +47,7 @@ public static class WalletSteps
         {
             s.Post.Json(new { reservationId, amount }).ToUrl("/payments");
             s.WithRequestHeader(QueueGate.TokenHeader, token ?? fan.Token);
-            s.WithRequestHeader(Idempotency.KeyHeader, key ?? Guid.NewGuid().ToString());
+            s.WithRequestHeader(IdempotencyKeys.KeyHeader, key ?? Guid.NewGuid().ToString());
             if (expectedStatus is { } status) s.StatusCodeShouldBe(status);
             else s.IgnoreStatusCode();
         });

@@ -1,3 +1,4 @@
+using Concert.Api.Idempotency;
 using Alba;
 using Concert.Api.Infrastructure;
 using Concert.Api.Wallet;
@@ -30,7 +31,7 @@ public sealed class ChargingTheWallet(ConcertApp app)
         var result = await Host.Charge(fan, 50_000);
 
         (await result.Read<ChargeReceipt>()).ShouldBe(new ChargeReceipt(fan.UserId, 100_000, 50_000));
-        result.Context.Response.Headers[Idempotency.StatusHeader].ToString().ShouldBe("CREATED");
+        result.Context.Response.Headers[IdempotencyKeys.StatusHeader].ToString().ShouldBe("CREATED");
         (await Host.Balance(fan)).ShouldBe(100_000);
     }
 
@@ -57,7 +58,7 @@ public sealed class ChargingTheWallet(ConcertApp app)
         {
             s.Patch.Json(new { }).ToUrl($"/users/{fan.UserId}/charge");
             s.WithRequestHeader(Api.Queue.QueueGate.TokenHeader, fan.Token);
-            s.WithRequestHeader(Idempotency.KeyHeader, "no-amount");
+            s.WithRequestHeader(IdempotencyKeys.KeyHeader, "no-amount");
             s.StatusCodeShouldBe(400);
         });
 
@@ -163,7 +164,7 @@ public sealed class ChargingTheWallet(ConcertApp app)
 
         var replay = await Host.Charge(fan, 7_000, key: "top-up");
 
-        replay.Context.Response.Headers[Idempotency.StatusHeader].ToString().ShouldBe("REPLAYED");
+        replay.Context.Response.Headers[IdempotencyKeys.StatusHeader].ToString().ShouldBe("REPLAYED");
         (await replay.ReadAsTextAsync()).ShouldBe(await first.ReadAsTextAsync());
         (await Host.Balance(fan)).ShouldBe(7_000);
     }
@@ -176,7 +177,7 @@ public sealed class ChargingTheWallet(ConcertApp app)
 
         var replay = await Host.Charge(fan, 500, key: "too-little", expectedStatus: 400);
 
-        replay.Context.Response.Headers[Idempotency.StatusHeader].ToString().ShouldBe("REPLAYED");
+        replay.Context.Response.Headers[IdempotencyKeys.StatusHeader].ToString().ShouldBe("REPLAYED");
         await replay.ShouldBeProblem(400, "INVALID_AMOUNT");
     }
 

@@ -40,9 +40,10 @@ namespace Internal.Generated.WolverineHandlers
                     return;
                 }
 
+                var admittedFan = Concert.Api.Queue.QueueGate.AdmittedFanOf(httpContext);
                 
                 // The actual HTTP request handler execution
-                var resultsOfOkOfReservationViewAndProblemHttpResult = await Concert.Api.Reservations.GetReservationEndpoint.Get(reservationId, httpContext, _documentStore, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+                var resultsOfOkOfReservationViewAndProblemHttpResult = await Concert.Api.Reservations.GetReservationEndpoint.Get(reservationId, admittedFan, _documentStore, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
                 await resultsOfOkOfReservationViewAndProblemHttpResult.ExecuteAsync(httpContext).ConfigureAwait(false);
             }

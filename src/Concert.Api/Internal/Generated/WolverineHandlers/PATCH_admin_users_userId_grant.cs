@@ -34,6 +34,9 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Concert.Api.Wallet.GrantMoneyEndpoint").SetTag("http.route", "/admin/users/{userId}/grant").SetTag("http.request.method", "PATCH");
             try
             {
+                // Reading the request body via JSON deserialization
+                var (request, jsonContinue) = await ReadJsonAsync<Concert.Api.Wallet.AmountRequest>(httpContext);
+                if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
                 var userId = (string?)httpContext.GetRouteValue("userId");
                 if(userId == null)
                 {
@@ -41,9 +44,6 @@ namespace Internal.Generated.WolverineHandlers
                     return;
                 }
 
-                // Reading the request body via JSON deserialization
-                var (request, jsonContinue) = await ReadJsonAsync<Concert.Api.Wallet.AmountRequest>(httpContext);
-                if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
                 var problemDetails1 = Concert.Api.Wallet.GrantMoneyEndpoint.Validate(userId, request);
                 // Evaluate whether the processing should stop if there are any problems
                 if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
@@ -52,9 +52,10 @@ namespace Internal.Generated.WolverineHandlers
                     return;
                 }
 
+                var lockedWallet = await Concert.Api.Wallet.GrantMoneyEndpoint.LoadAsync(userId, documentSession, httpContext.RequestAborted).ConfigureAwait(false);
                 
                 // The actual HTTP request handler execution
-                var result = await Concert.Api.Wallet.GrantMoneyEndpoint.Patch(userId, request, documentSession, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+                var result = Concert.Api.Wallet.GrantMoneyEndpoint.Patch(request, lockedWallet, _timeProvider);
 
                 
                 // Save all pending changes to this Marten session

@@ -37,6 +37,9 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Concert.Api.Wallet.ChargeWalletEndpoint").SetTag("http.route", "/users/{userId}/charge").SetTag("http.request.method", "PATCH");
             try
             {
+                // Reading the request body via JSON deserialization
+                var (request, jsonContinue) = await ReadJsonAsync<Concert.Api.Wallet.AmountRequest>(httpContext);
+                if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
                 var userId = (string?)httpContext.GetRouteValue("userId");
                 if(userId == null)
                 {
@@ -44,9 +47,6 @@ namespace Internal.Generated.WolverineHandlers
                     return;
                 }
 
-                // Reading the request body via JSON deserialization
-                var (request, jsonContinue) = await ReadJsonAsync<Concert.Api.Wallet.AmountRequest>(httpContext);
-                if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
                 var problemDetails1 = Concert.Api.Wallet.ChargeWalletEndpoint.Validate(userId, request);
                 // Evaluate whether the processing should stop if there are any problems
                 if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
@@ -55,10 +55,12 @@ namespace Internal.Generated.WolverineHandlers
                     return;
                 }
 
+                var lockedWallet = await Concert.Api.Wallet.ChargeWalletEndpoint.LoadAsync(userId, documentSession, httpContext.RequestAborted).ConfigureAwait(false);
                 
                 // The actual HTTP request handler execution
-                var result = await Concert.Api.Wallet.ChargeWalletEndpoint.Patch(userId, request, httpContext, documentSession, _walletOptions, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+                var result = Concert.Api.Wallet.ChargeWalletEndpoint.Patch(request, lockedWallet, _walletOptions, _timeProvider);
 
+                Concert.Api.Idempotency.RecordOutcomePolicy.Record(result, documentSession, httpContext);
                 
                 // Save all pending changes to this Marten session
                 await documentSession.SaveChangesAsync(httpContext.RequestAborted).ConfigureAwait(false);

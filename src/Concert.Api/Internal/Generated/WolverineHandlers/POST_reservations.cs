@@ -42,7 +42,8 @@ namespace Internal.Generated.WolverineHandlers
                 // Reading the request body via JSON deserialization
                 var (request, jsonContinue) = await ReadJsonAsync<Concert.Api.Reservations.PlaceReservationRequest>(httpContext);
                 if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
-                var problemDetails1 = Concert.Api.Reservations.PlaceReservationEndpoint.Validate(request, httpContext);
+                var admittedFan = Concert.Api.Queue.QueueGate.AdmittedFanOf(httpContext);
+                var problemDetails1 = Concert.Api.Reservations.PlaceReservationEndpoint.Validate(request, admittedFan);
                 // Evaluate whether the processing should stop if there are any problems
                 if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
                 {
@@ -50,14 +51,16 @@ namespace Internal.Generated.WolverineHandlers
                     return;
                 }
 
+                var seatToHold = await Concert.Api.Reservations.PlaceReservationEndpoint.LoadAsync(request, documentSession, _reservationIds, httpContext.RequestAborted).ConfigureAwait(false);
                 
                 // The actual HTTP request handler execution
-                (var result, var outgoingMessages) = await Concert.Api.Reservations.PlaceReservationEndpoint.Post(request, httpContext, documentSession, _reservationIds, _timeProvider, _holdOptions, httpContext.RequestAborted).ConfigureAwait(false);
+                (var result, var outgoingMessages) = Concert.Api.Reservations.PlaceReservationEndpoint.Post(request, seatToHold, admittedFan, documentSession, httpContext, _timeProvider, _holdOptions);
 
                 
                 // Outgoing, cascaded message
                 await messageContext.EnqueueCascadingAsync(outgoingMessages).ConfigureAwait(false);
 
+                Concert.Api.Idempotency.RecordOutcomePolicy.Record(result, documentSession, httpContext);
                 
                 // Save all pending changes to this Marten session
                 await documentSession.SaveChangesAsync(httpContext.RequestAborted).ConfigureAwait(false);

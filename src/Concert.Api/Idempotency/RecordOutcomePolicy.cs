@@ -34,6 +34,13 @@ public sealed class RecordOutcomePolicy : IHttpPolicy
         {
             // First of the postprocessors: before the transaction's SaveChangesAsync.
             chain.Postprocessors.Insert(0, new MethodCall(typeof(RecordOutcomePolicy), nameof(Record)));
+            // The outcome is a document saved with the endpoint's changes: a keyed endpoint runs in Wolverine's
+            // transaction, which it has when it takes a Marten session.
+            if (!chain.IsTransactional)
+            {
+                throw new InvalidOperationException(
+                    $"{chain.Method.HandlerType.Name}.{chain.Method.Method.Name} is [Idempotent] but has no transaction to record its outcome in: give it an IDocumentSession parameter.");
+            }
         }
     }
 

@@ -3,6 +3,7 @@ using Concert.Domain.Queue;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
+using Wolverine.Marten;
 
 namespace Concert.Api.Queue;
 
@@ -42,20 +43,24 @@ public static class ChangeQueueEndpoint
         return errors.Count == 0 ? WolverineContinue.NoProblems : Problems.InvalidRequest(errors);
     }
 
+    /// <summary>The stream of the operator's controls: there is one.</summary>
+    public static string ControlStream() => QueueControl.StreamKey;
+
+    public static async Task<LineSnapshot> LoadAsync(IDocumentSession session, CancellationToken cancellation) =>
+        await session.LoadAsync<LineSnapshot>(LineSnapshot.TheId, cancellation) ?? LineSnapshot.Empty;
+
     [WolverinePatch("/admin/queue")]
     [Tags("Admin")]
     [EndpointSummary("Change MaxActive, or pause and resume admission, at run time. Recorded as events.")]
     [ProblemResponse(400, ProblemCodes.InvalidRequest, "maxActive must be 1 to 1000000.")]
     /// <summary>Every node's copy of the controls follows within a poll (<see cref="LineView.PollInterval"/>).</summary>
-    public static async Task<QueueOverview> Patch(ChangeQueueRequest request, IDocumentSession session,
-        TimeProvider clock, QueueOptions options, CancellationToken cancellation)
+    public static (QueueOverview, Events) Patch(ChangeQueueRequest request,
+        [WriteAggregate(FromMethod = nameof(ControlStream), Required = false)] QueueControl? control, LineSnapshot line,
+        TimeProvider clock, QueueOptions options)
     {
-        var stream = await session.Events.FetchForWriting<QueueControl>(QueueControl.StreamKey, cancellation);
-        var control = stream.Aggregate ?? QueueControl.Initial;
-        var changes = control.Change(request.MaxActive, request.Paused, clock.GetUtcNow());
-        stream.AppendMany(changes);
-        control = changes.Aggregate(control, (state, change) => state.Evolve(change));
-        var line = await session.LoadAsync<LineSnapshot>(LineSnapshot.TheId, cancellation) ?? LineSnapshot.Empty;
-        return QueueOverviewEndpoint.Overview(line, control, options);
+        var current = control ?? QueueControl.Initial;
+        var changes = current.Change(request.MaxActive, request.Paused, clock.GetUtcNow());
+        var changed = changes.Aggregate(current, (state, change) => state.Evolve(change));
+        return (QueueOverviewEndpoint.Overview(line, changed, options), [.. changes]);
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
 using Microsoft.AspNetCore.Hosting;
 
 namespace Concert.Specs.Support;
@@ -18,6 +20,9 @@ public sealed class ConcertApp : SpecApp
     {
         web.UseSetting("Queue:MaxActive", "100000");
         web.UseSetting("Queue:AdmissionInterval", "00:00:00.050");
+        // The specs' own endpoints (Platform/KeyingAnyEndpoint.cs) beside the service's.
+        web.ConfigureServices(services => services.ConfigureWolverine(options =>
+            options.Discovery.IncludeAssembly(typeof(ConcertApp).Assembly)));
     }
 }
 

@@ -40,6 +40,11 @@ namespace Internal.Generated.WolverineHandlers
                 // Reading the request body via JSON deserialization
                 var (request, jsonContinue) = await ReadJsonAsync<Concert.Api.Queue.ChangeQueueRequest>(httpContext);
                 if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
+                var result_of_ControlStream = Concert.Api.Queue.ChangeQueueEndpoint.ControlStream();
+                // Loading Marten aggregate as part of the aggregate handler workflow
+                var stream_control = await documentSession.Events.FetchForWriting<Concert.Domain.Queue.QueueControl>(result_of_ControlStream, httpContext.RequestAborted);
+                Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("wolverine.stream.id", result_of_ControlStream);
+                Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("wolverine.stream.type", "Concert.Domain.Queue.QueueControl");
                 var problemDetails1 = Concert.Api.Queue.ChangeQueueEndpoint.Validate(request);
                 // Evaluate whether the processing should stop if there are any problems
                 if (!(ReferenceEquals(problemDetails1, Wolverine.Http.WolverineContinue.NoProblems)))
@@ -48,9 +53,17 @@ namespace Internal.Generated.WolverineHandlers
                     return;
                 }
 
+                var lineSnapshot = await Concert.Api.Queue.ChangeQueueEndpoint.LoadAsync(documentSession, httpContext.RequestAborted).ConfigureAwait(false);
                 
                 // The actual HTTP request handler execution
-                var queueOverview_response = await Concert.Api.Queue.ChangeQueueEndpoint.Patch(request, documentSession, _timeProvider, _queueOptions, httpContext.RequestAborted).ConfigureAwait(false);
+                (var queueOverview_response, var events) = Concert.Api.Queue.ChangeQueueEndpoint.Patch(request, stream_control.Aggregate, lineSnapshot, _timeProvider, _queueOptions);
+
+                if (events != null)
+                {
+                    
+                    // Capturing any possible events returned from the command handlers
+                    stream_control.AppendMany(events);
+                }
 
                 
                 // Save all pending changes to this Marten session

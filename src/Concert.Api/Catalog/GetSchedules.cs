@@ -52,7 +52,9 @@ public static class GetSchedulesEndpoint
             .ToList();
         if (listed.Count == 0) return NotFound();
 
-        var items = listed.Skip(pageNumber * pageSize).Take(pageSize).ToList();
+        // In long: a page far past the end (up to int.MaxValue) is empty, not an overflow back to the first.
+        var skipped = (long)pageNumber * pageSize;
+        var items = skipped >= listed.Count ? [] : listed.Skip((int)skipped).Take(pageSize).ToList();
         return TypedResults.Ok(new SchedulePage(items, pageNumber, pageSize, listed.Count));
 
         ProblemHttpResult NotFound() =>

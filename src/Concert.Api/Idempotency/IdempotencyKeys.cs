@@ -68,6 +68,10 @@ public static class IdempotencyKeys
         {
             await ReplayForReplacedTokenAsync(context, next, store, token, request);
         }
+        else if (QueueGate.ActsForAnotherFan(context, ticket.UserId))
+        {
+            await next(context); // ownership before the key: the gate answers 403, whatever the fan's keys hold
+        }
         else if (stored is not null && request.Keeps(stored))
         {
             // Even while the first execution still holds the key: its outcome has committed.
@@ -92,7 +96,7 @@ public static class IdempotencyKeys
     {
         await using var session = store.QuerySession();
         var ticket = await QueueStore.TicketByPreviousTokenAsync(session, token, context.RequestAborted);
-        var stored = ticket is null
+        var stored = ticket is null || QueueGate.ActsForAnotherFan(context, ticket.UserId)
             ? null
             : await session.LoadAsync<IdempotencyRecord>(request.RecordId(ticket.UserId), context.RequestAborted);
         if (stored is not null && request.Keeps(stored)) await ReplayAsync(context, stored, request);

@@ -1,4 +1,5 @@
 using System.Data;
+using Concert.Api.Infrastructure;
 using Concert.Api.Queue;
 using Concert.Domain.Queue;
 using Marten;
@@ -54,10 +55,11 @@ public sealed class IdempotencyLocks(string connectionString) : IAsyncDisposable
             await connection.DisposeAsync();
             return (ticket, null, stored);
         }
-        catch
+        catch (Exception e)
         {
             // Cancelled or failed midway: the batch may have taken the lock, and a pooled connection keeps it.
             await new HeldKey(connection).DisposeAsync();
+            Postgres.RecoverFrom(e, _connections);
             throw;
         }
     }

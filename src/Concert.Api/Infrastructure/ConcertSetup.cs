@@ -1,5 +1,6 @@
 using Concert.Api.Catalog;
 using Concert.Api.Idempotency;
+using Concert.Api.Operations;
 using Concert.Api.Queue;
 using Concert.Api.Payments;
 using Concert.Api.Reporting;
@@ -11,6 +12,7 @@ using JasperFx.Events;
 using JasperFx.Resources;
 using Marten;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Npgsql;
 using Wolverine;
 using Wolverine.ErrorHandling;
 using Wolverine.Http;
@@ -34,9 +36,12 @@ public static class ConcertSetup
         services.AddSingleton((configuration.GetSection("Queue").Get<QueueOptions>() ?? new QueueOptions()).Validated());
         services.AddSingleton(configuration.GetSection("Holds").Get<HoldOptions>() ?? new HoldOptions());
         services.AddSingleton<ReservationIds>();
+        services.AddConcertRateLimits(configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions());
         services.AddSingleton(configuration.GetSection("Wallet").Get<WalletOptions>() ?? new WalletOptions());
         services.AddSingleton<PaymentIds>();
+        services.AddSingleton(_ => NpgsqlDataSource.Create(Postgres.ConnectionString(configuration)));
         services.AddHostedService<IdempotencyPurge>();
+        services.AddHostedService<OverdueHoldSweep>();
         services.AddSingleton(_ => new IdempotencyLocks(Postgres.ConnectionString(configuration)));
         services.AddSingleton<QueueTokens>();
         AddBackgroundSingleton<TokenIssuer>(services);
@@ -54,7 +59,9 @@ public static class ConcertSetup
             }
         });
         services.AddOpenApi(OpenApiDocs.Configure);
-        services.AddHealthChecks().AddCheck<PostgresReadiness>("postgres", tags: ["ready"]);
+        services.AddHealthChecks()
+            .AddCheck<PostgresReadiness>("postgres", tags: ["ready"])
+            .AddCheck<DeadLetterReadiness>("dead-letters", tags: ["ready"]);
 
         // Development (and the specs): handlers compiled at start-up and schema created on start.
         // Elsewhere: the checked-in generated handlers (Internal/Generated) and schema changes by db-apply.
@@ -69,7 +76,6 @@ public static class ConcertSetup
 
         var marten = services.AddMarten(options =>
             {
-                options.Connection(Postgres.ConnectionString(configuration));
                 options.DatabaseSchemaName = SchemaName;
                 options.Events.StreamIdentity = StreamIdentity.AsString;
                 options.Events.MetadataConfig.EnableAll();
@@ -85,7 +91,12 @@ public static class ConcertSetup
             // The async projections (reports) run on one node at a time, spread by Wolverine across the nodes.
             .IntegrateWithWolverine(integration => integration.UseWolverineManagedEventSubscriptionDistribution = true);
         services.AddSingleton<MartenCommandLog>();
-        services.ConfigureMarten((provider, options) => options.Logger(provider.GetRequiredService<MartenCommandLog>()));
+        services.ConfigureMarten((provider, options) =>
+        {
+            // The pool is the service's own, so it can be replaced after a failure (Postgres.RecoverFrom).
+            options.Connection(provider.GetRequiredService<NpgsqlDataSource>());
+            options.Logger(provider.GetRequiredService<MartenCommandLog>());
+        });
         if (configuration.GetValue<bool>("Demo:SeedConcert"))
         {
             marten.InitializeWith<DemoConcert>();
@@ -106,7 +117,21 @@ public static class ConcertSetup
             // Hold expiries are durable scheduled messages; the default polling (5 s, 100 at a time) drains ~20 a second.
             options.Durability.ScheduledJobPollingTime = TimeSpan.FromMilliseconds(500);
             options.Durability.RecoveryBatchSize = 1000;
-            options.OnException<JasperFx.ConcurrencyException>().RetryTimes(3);
+
+            // A node that dies without stopping (kill -9) is found stale after StaleNodeTimeout and its agents (the
+            // report projections it ran) move to a live node; with the default ticks reports stood still for over a
+            // minute. Each tick is one small query per node.
+            options.Durability.HealthCheckPollingTime = TimeSpan.FromSeconds(2);
+            options.Durability.StaleNodeTimeout = TimeSpan.FromSeconds(6);
+            options.Durability.NodeReassignmentPollingTime = TimeSpan.FromSeconds(2);
+            options.Durability.CheckAssignmentPeriod = TimeSpan.FromSeconds(5);
+            // Durable work (a hold's expiry) never dead-letters on a failure that passes (a restart or failover of the
+            // database, a dropped connection, a write conflict): tried again at once, then rescheduled for minutes.
+            // Only what still fails after that is a dead letter, which GET /admin/dead-letters and the readiness
+            // check show; the overdue-hold sweep records any expiry that was lost all the same.
+            options.OnException(Postgres.IsPassing, "a failure that passes")
+                .RetryWithCooldown(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1))
+                .Then.ScheduleRetry(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5));
         });
         services.AddWolverineHttp();
     }
@@ -121,16 +146,31 @@ public static class ConcertSetup
     public static void UseConcert(this WebApplication app)
     {
         // Never a stack trace: failures become problem+json; bodiless 4xx (unknown route, wrong method) too.
+        var database = app.Services.GetRequiredService<NpgsqlDataSource>();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = exception => exception switch
+            StatusCodeSelector = exception =>
             {
-                BadHttpRequestException bad => bad.StatusCode,
-                _ when Postgres.IsUnavailable(exception) => StatusCodes.Status503ServiceUnavailable,
-                _ => StatusCodes.Status500InternalServerError,
+                Postgres.RecoverFrom(exception, database); // raw SQL's failures too, which Marten's log does not see
+                return exception switch
+                {
+                    BadHttpRequestException bad => bad.StatusCode,
+                    _ when Postgres.IsUnavailable(exception) => StatusCodes.Status503ServiceUnavailable,
+                    _ => StatusCodes.Status500InternalServerError,
+                };
+            },
+            // A client's mistake (a body that is not what it says) is not the service's error: no stack trace, no
+            // error log a client could flood; it shows at Debug.
+            SuppressDiagnosticsCallback = handled =>
+            {
+                if (handled.Exception is not BadHttpRequestException bad) return false;
+                app.Logger.LogDebug("Bad request {Method} {Path}: {Reason}", handled.HttpContext.Request.Method,
+                    handled.HttpContext.Request.Path, bad.Message);
+                return true;
             },
         });
         app.UseStatusCodePages();
+        app.UseConcertRateLimits();
         app.UseAdminKey(app.Configuration["Admin:ApiKey"]);
         app.UseIdempotencyKeys();
         app.UseQueueGate();

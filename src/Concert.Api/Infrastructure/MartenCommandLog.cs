@@ -8,18 +8,24 @@ namespace Concert.Api.Infrastructure;
 /// Marten's log of the commands it runs. A failed command is an error, except a write conflict on an event stream:
 /// the slices expect those and answer them (of two fans racing for one seat, the second gets 409), so they are
 /// Debug, and a rush does not fill the error log with lost races. A failure nobody answers is still an error, and
-/// the request's own failure is logged again by the exception handler. Commands that succeed are not logged.
+/// the request's own failure is logged again by the exception handler. Commands that succeed are not logged. Every
+/// failure of every Marten command passes here, so this is also where a pool out of step with the server is replaced.
 /// </summary>
-public sealed class MartenCommandLog(ILogger<MartenCommandLog> logger) : IMartenLogger, IMartenSessionLogger
+public sealed class MartenCommandLog(ILogger<MartenCommandLog> logger, NpgsqlDataSource database) : IMartenLogger, IMartenSessionLogger
 {
     public IMartenSessionLogger StartSession(IQuerySession session) => this;
 
     public void SchemaChange(string sql) => logger.LogInformation("Executed schema change:\n{Sql}", sql);
 
-    public void LogFailure(NpgsqlCommand command, Exception ex) => LogFailure(ex, command.CommandText);
+    public void LogFailure(NpgsqlCommand command, Exception ex)
+    {
+        Postgres.RecoverFrom(ex, database);
+        LogFailure(ex, command.CommandText);
+    }
 
     public void LogFailure(NpgsqlBatch batch, Exception ex)
     {
+        Postgres.RecoverFrom(ex, database);
         // A lost race is Debug, off in production: its batch's text is only joined when it will be written.
         if (!logger.IsEnabled(LevelOf(ex))) return;
         LogFailure(ex, string.Join(";\n", batch.BatchCommands.Cast<NpgsqlBatchCommand>().Select(command => command.CommandText)));

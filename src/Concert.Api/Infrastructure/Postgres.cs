@@ -43,7 +43,37 @@ public static class Postgres
     /// </summary>
     public static bool IsUnavailable(Exception exception) =>
         exception is NpgsqlException { IsTransient: true }
+        || IsOutOfStep(exception)
         || exception.InnerException is { } inner && IsUnavailable(inner);
+
+    /// <summary>
+    /// A connection whose prepared statements PostgreSQL and Npgsql no longer agree on: a statement Npgsql prepared is
+    /// unknown to the server (26000), or the server's has other parameters (08P01), as a pooled connection can find
+    /// after a restart of PostgreSQL. The statement did not run; the connection cannot be trusted again.
+    /// </summary>
+    public static bool IsOutOfStep(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.InvalidSqlStatementName or PostgresErrorCodes.ProtocolViolation }
+        || exception.InnerException is { } inner && IsOutOfStep(inner);
+
+    /// <summary>
+    /// A failure that passes, for durable work to try again later: the database unavailable or out of step (above), a
+    /// connection that broke under a transaction (Npgsql then disposes the transaction the work still holds), or a write
+    /// conflict with another writer of the same stream.
+    /// </summary>
+    public static bool IsPassing(Exception exception) =>
+        IsUnavailable(exception)
+        || WriteConflicts.IsWriteConflict(exception)
+        || exception is NpgsqlException and not PostgresException or ObjectDisposedException
+        || exception.InnerException is { } inner && IsPassing(inner);
+
+    /// <summary>
+    /// After a failure that shows connections out of step with the server, every connection of the pool is replaced:
+    /// idle ones at once, busy ones when they are given back. The next requests prepare their statements afresh.
+    /// </summary>
+    public static void RecoverFrom(Exception exception, NpgsqlDataSource database)
+    {
+        if (IsOutOfStep(exception)) database.Clear();
+    }
 
     /// <summary>
     /// Unavailable without an error of PostgreSQL's own (no connection, a broken one, the pool's timeout): nothing any one

@@ -9,7 +9,23 @@ public static class Users
     public static bool TryRead(JsonElement? value, out Guid userId)
     {
         userId = Guid.Empty;
-        return value is { ValueKind: JsonValueKind.String } text && TryParse(text.GetString(), out userId);
+        return value is { ValueKind: JsonValueKind.String } text && TryParse(StringOf(text), out userId);
+    }
+
+    /// <summary>
+    /// A JSON string that is not valid Unicode (bytes that are not UTF-8, a lone surrogate escape) is no UUID:
+    /// System.Text.Json refuses to make a string of it.
+    /// </summary>
+    private static string? StringOf(JsonElement text)
+    {
+        try
+        {
+            return text.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     public static bool TryParse(string? value, out Guid userId) =>

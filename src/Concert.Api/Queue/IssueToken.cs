@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Concert.Api.Infrastructure;
 using Concert.Domain.Queue;
+using Microsoft.AspNetCore.RateLimiting;
 using Wolverine.Http;
 
 namespace Concert.Api.Queue;
@@ -13,6 +14,8 @@ public static class IssueTokenEndpoint
     [Tags("Queue")]
     [EndpointSummary("Take a place in the waiting line, or get back the live token this fan already holds.")]
     [ProblemResponse(400, ProblemCodes.InvalidUser, "userId must be a UUID other than the nil UUID.")]
+    [EnableRateLimiting(RateLimits.IssuePolicy)]
+    [ProblemResponse(429, ProblemCodes.RateLimited, "This address is asking too often: try again after Retry-After.")]
     [ProblemResponse(503, ProblemCodes.ServiceBusy, "Too many issues are waiting to be written, or the service is stopping: try again after Retry-After.")]
     public static async Task<IResult> Post(IssueTokenRequest? request, HttpContext context, TokenIssuer issuer,
         LineView lineView, PresenceBook presence, TimeProvider clock, QueueOptions options, CancellationToken cancellation)

@@ -48,7 +48,7 @@ public static class QueueGate
             var (ticket, problem) = await LiveTicketAsync(query, context, now, context.RequestAborted);
             problem ??= ticket!.StatusAt(now) == TicketStatus.Waiting
                 ? Problems.Create(StatusCodes.Status403Forbidden, ProblemCodes.QueueNotActive, "Your turn in the waiting line has not come yet.")
-                : Users.TryParse(context.GetRouteValue("userId") as string, out var routeUser) && routeUser != ticket.UserId
+                : ActsForAnotherFan(context, ticket.UserId)
                     ? UserMismatch()
                     : null;
             if (problem is not null)
@@ -99,6 +99,10 @@ public static class QueueGate
     private static bool IsGated(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<HttpChain>() is not null
         && !OpenAreas.Any(area => context.Request.Path.StartsWithSegments(area));
+
+    /// <summary>Whether the route acts for a fan ({userId}) other than this one.</summary>
+    public static bool ActsForAnotherFan(HttpContext context, Guid userId) =>
+        Users.TryParse(context.GetRouteValue("userId") as string, out var routeUser) && routeUser != userId;
 
     /// <summary>403 TOKEN_USER_MISMATCH when a request acts for another fan than the one its token admitted.</summary>
     public static ProblemDetails? MismatchedUser(AdmittedFan fan, Guid actingFor) =>

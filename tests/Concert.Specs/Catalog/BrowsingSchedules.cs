@@ -36,6 +36,20 @@ public sealed class BrowsingSchedules(ConcertApp app)
         beyond.Total.ShouldBe(3);
     }
 
+    [Theory]
+    [InlineData("?page=2147483647&size=100")]
+    [InlineData("?page=21474837&size=100")]
+    [InlineData("?page=1073741824&size=2")]
+    public async Task a_page_far_past_the_end_is_empty_not_the_first(string query)
+    {
+        var concert = await Host.OpenConcertWithNights("2026-11-07T19:00:00");
+
+        var far = await app.Schedules(concert.ConcertId, query);
+
+        far.Items.ShouldBeEmpty();
+        far.Total.ShouldBe(1);
+    }
+
     [Fact]
     public async Task the_page_size_defaults_to_20()
     {

@@ -85,6 +85,52 @@ public sealed class DatabaseConnections(SmallPoolApp app) : IClassFixture<SmallP
     }
 
     [Fact]
+    public async Task connections_whose_prepared_statements_postgresql_forgot_get_503_never_500_and_are_replaced()
+    {
+        var fan = await app.Host.NewAdmittedFan();
+        // Npgsql prepares a statement on a connection once it has run a few times there.
+        for (var read = 0; read < 10 * SmallPoolApp.PoolSize; read++) (await Balance()).ShouldBe(200);
+
+        // PostgreSQL forgets them while Npgsql still counts on them, as after a restart that a pooled connection
+        // did not notice.
+        await ForgetPreparedStatementsOnEveryConnection();
+
+        var answers = new List<int>();
+        for (var read = 0; read < 4 * SmallPoolApp.PoolSize; read++) answers.Add(await Balance());
+        answers.ShouldAllBe(status => status == 200 || status == 503);
+        answers.TakeLast(SmallPoolApp.PoolSize).ShouldAllBe(status => status == 200);
+
+        async Task<int> Balance() => (await app.Host.Scenario(s =>
+        {
+            s.Get.Url($"/users/{fan.UserId}/amount");
+            s.WithRequestHeader(QueueGate.TokenHeader, fan.Token);
+            s.IgnoreStatusCode();
+        })).Context.Response.StatusCode;
+    }
+
+    /// <summary>Every connection of the service's pool at once, each told to drop its prepared statements.</summary>
+    private async Task ForgetPreparedStatementsOnEveryConnection()
+    {
+        var database = app.Host.Services.GetRequiredService<IDocumentStore>().Storage.Database;
+        var taken = new List<NpgsqlConnection>();
+        try
+        {
+            for (var i = 0; i < SmallPoolApp.PoolSize; i++)
+            {
+                var connection = database.CreateConnection();
+                await connection.OpenAsync();
+                taken.Add(connection);
+                await using var forget = new NpgsqlCommand("deallocate all", connection);
+                await forget.ExecuteNonQueryAsync();
+            }
+        }
+        finally
+        {
+            foreach (var connection in taken) await connection.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task charges_whose_connections_postgresql_drops_get_503_never_500_and_their_retries_charge_each_exactly_once()
     {
         var fan = await app.Host.NewAdmittedFan();

@@ -1,4 +1,5 @@
 using Concert.Api.Queue;
+using Concert.Api.Reservations;
 using Concert.Specs.Support;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,18 +11,21 @@ namespace Concert.Specs.Platform;
 [Collection(ConcertAppCollection.Name)]
 public sealed class ReadingMartenTables(ConcertApp app)
 {
+    private static readonly IReadOnlyList<(Type Document, string Member)> Named =
+        [.. QueueStore.JsonMembersInSql, .. ReservationStore.JsonMembersInSql];
+
     public static TheoryData<string, string> MembersInSql()
     {
         var data = new TheoryData<string, string>();
-        foreach (var (document, member) in QueueStore.JsonMembersInSql) data.Add(document.FullName!, member);
+        foreach (var (document, member) in Named) data.Add(document.FullName!, member);
         return data;
     }
 
     [Theory]
     [MemberData(nameof(MembersInSql))]
-    public void every_member_the_queue_stores_sql_names_is_in_the_json_marten_writes(string documentType, string member)
+    public void every_member_the_stores_sql_names_is_in_the_json_marten_writes(string documentType, string member)
     {
-        var type = QueueStore.JsonMembersInSql.First(entry => entry.Document.FullName == documentType).Document;
+        var type = Named.First(entry => entry.Document.FullName == documentType).Document;
         var serializer = app.Host.Services.GetRequiredService<IDocumentStore>().Options.Serializer();
 
         var json = JsonDocument.Parse(serializer.ToJson(Activator.CreateInstance(type, ArgumentsFor(type))));

@@ -15,6 +15,23 @@ public sealed class ServingHttp(ConcertApp app)
         await app.GetProblem("/no/such/route", 404, "NOT_FOUND");
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData(SpecApp.AdminKey + "!")]
+    [InlineData("specs-admin-ke")]
+    [InlineData("SPECS-ADMIN-KEY")]
+    public async Task an_admin_route_refuses_every_other_key_whatever_its_length(string key)
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.Get.Url("/admin/queue");
+            s.WithRequestHeader("X-Admin-Key", key);
+            s.StatusCodeShouldBe(401);
+        });
+
+        await result.ShouldBeProblem(401, "ADMIN_KEY_INVALID");
+    }
+
     [Fact]
     public async Task a_wrong_method_gets_a_405_problem()
     {

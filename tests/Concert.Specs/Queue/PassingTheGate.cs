@@ -28,6 +28,27 @@ public sealed class PassingTheGate(QueueApp app) : QueueScenarios(app)
         await result.ShouldBeProblem(400, "INVALID_USER");
     }
 
+    /// <summary>Bodies whose userId is no Unicode text: bytes that are not UTF-8, and a lone surrogate escape.</summary>
+    public static TheoryData<byte[]> UserIdsThatAreNotText() => new()
+    {
+        [.. "{\"userId\":\""u8, 0xff, 0xfe, 0xfd, .. "\"}"u8],
+        "{\"userId\":\"\\ud800\"}"u8.ToArray(),
+    };
+
+    [Theory]
+    [MemberData(nameof(UserIdsThatAreNotText))]
+    public async Task a_user_id_that_is_not_text_gets_400_invalid_user(byte[] body)
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.Post.Url("/waiting/issue");
+            s.ConfigureHttpContext(context => context.Request.WriteRawJson(body));
+            s.StatusCodeShouldBe(400);
+        });
+
+        await result.ShouldBeProblem(400, "INVALID_USER");
+    }
+
     [Theory]
     [InlineData("/waiting/check", null, "TOKEN_EXPIRED")]
     [InlineData("/waiting/check", "AAAAAAAAAAAAAAAAAAAAAAAA", "TOKEN_EXPIRED")]

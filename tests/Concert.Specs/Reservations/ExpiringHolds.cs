@@ -4,6 +4,8 @@ using Concert.Domain.Catalog;
 using Concert.Domain.Reservations;
 using Concert.Specs.Support;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Concert.Specs.Reservations;
 
@@ -52,6 +54,32 @@ public sealed class ExpiringHolds(HoldsApp app)
         var seat = await session.LoadAsync<Seat>(Seat.StreamKey(held.ScheduleId, 6));
         (seat!.Status, seat.ReservationId).ShouldBe((SeatStatus.Available, (long?)null));
         (await Host.EventsOf(Seat.StreamKey(held.ScheduleId, 6))).OfType<HoldExpired>().ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task a_hold_whose_scheduled_expiry_was_lost_is_expired_by_the_sweep_once_overdue()
+    {
+        var concert = await Host.OpenConcertWithNights("2027-03-07T19:00:00");
+        var lost = await (await Host.Hold(await Host.NewAdmittedFan(), concert, 9, expectedStatus: 201)).Read<ReservationView>();
+        var payer = await Host.NewAdmittedFan();
+        await Host.Grant(payer.UserId, 100_000);
+        var paid = await (await Host.Hold(payer, concert, 10, expectedStatus: 201)).Read<ReservationView>();
+        await Host.Pay(payer, paid.ReservationId, paid.Price);
+        await app.ExecuteAsync(
+            $"delete from concert.wolverine_incoming_envelopes where message_type like '%ExpireHold%' and convert_from(body, 'UTF8') ~ '[^0-9]{lost.ReservationId}[^0-9]'");
+        var sweep = Host.Services.GetServices<IHostedService>().OfType<OverdueHoldSweep>().Single();
+        var options = Host.Services.GetRequiredService<HoldOptions>();
+
+        app.LetHoldsLapse();
+        await sweep.SweepAsync(CancellationToken.None);
+        var notYetOverdue = await Host.EventsOf(Reservation.StreamKey(lost.ReservationId));
+        app.Clock.Advance(options.SweepAfter + TimeSpan.FromSeconds(1));
+        await sweep.SweepAsync(CancellationToken.None);
+
+        notYetOverdue.OfType<ReservationExpired>().ShouldBeEmpty();
+        (await Host.EventsOf(Reservation.StreamKey(lost.ReservationId))).OfType<ReservationExpired>().ShouldHaveSingleItem();
+        (await Host.EventsOf(Seat.StreamKey(lost.ScheduleId, 9))).OfType<HoldExpired>().ShouldHaveSingleItem();
+        (await Host.EventsOf(Reservation.StreamKey(paid.ReservationId))).OfType<ReservationExpired>().ShouldBeEmpty();
     }
 
     [Fact]

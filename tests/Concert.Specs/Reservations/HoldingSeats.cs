@@ -5,6 +5,7 @@ using Concert.Api.Queue;
 using Concert.Api.Reservations;
 using Concert.Domain.Catalog;
 using Concert.Domain.Reservations;
+using Concert.Specs.Queue;
 using Concert.Specs.Support;
 
 namespace Concert.Specs.Reservations;
@@ -115,6 +116,24 @@ public sealed class HoldingSeats(ConcertApp app)
         var result = await Host.Hold(await Host.NewAdmittedFan(), concert, 1, forUser: Guid.NewGuid(), expectedStatus: 403);
 
         await result.ShouldBeProblem(403, "TOKEN_USER_MISMATCH");
+    }
+
+    [Theory]
+    [MemberData(nameof(PassingTheGate.UserIdsThatAreNotText), MemberType = typeof(PassingTheGate))]
+    public async Task a_user_id_that_is_not_text_gets_400_invalid_user(byte[] body)
+    {
+        var fan = await Host.NewAdmittedFan();
+
+        var result = await Host.Scenario(s =>
+        {
+            s.Post.Url("/reservations");
+            s.ConfigureHttpContext(context => context.Request.WriteRawJson(body));
+            s.WithRequestHeader(QueueGate.TokenHeader, fan.Token);
+            s.WithRequestHeader(IdempotencyKeys.KeyHeader, Guid.NewGuid().ToString());
+            s.StatusCodeShouldBe(400);
+        });
+
+        await result.ShouldBeProblem(400, "INVALID_USER");
     }
 
     [Theory]

@@ -49,6 +49,9 @@ public abstract class SpecApp : IAsyncLifetime
             web.UseSetting("ConnectionStrings:Postgres", ConnectionString);
             web.UseSetting("Admin:ApiKey", AdminKey);
             web.UseSetting("Demo:SeedConcert", "false");
+            // Every request of the specs comes from one address: the limits are off but where a spec sets them.
+            web.UseSetting("RateLimits:IssuesPerSecond", "0");
+            web.UseSetting("RateLimits:MalformedPerMinute", "0");
             web.UseSetting("Logging:LogLevel:Default", "Warning");
             Configure(web);
             settings?.Invoke(web);

@@ -17,6 +17,14 @@ public static class Wire
     public static async Task<JsonObject> ReadObject(this IScenarioResult result) =>
         JsonNode.Parse(await result.ReadAsTextAsync())!.AsObject();
 
+    /// <summary>A JSON body sent as these very bytes, whether or not they are UTF-8.</summary>
+    public static void WriteRawJson(this Microsoft.AspNetCore.Http.HttpRequest request, byte[] body)
+    {
+        request.ContentType = "application/json";
+        request.ContentLength = body.Length;
+        request.Body = new MemoryStream(body);
+    }
+
     /// <summary>Asserts the response is problem+json with the contract's fields and returns it.</summary>
     public static async Task<JsonObject> ShouldBeProblem(this IScenarioResult result, int status, string code)
     {

@@ -106,6 +106,20 @@ public sealed class ChargingTheWallet(ConcertApp app)
         (await Host.Balance(other)).ShouldBe(0);
     }
 
+    [Fact]
+    public async Task a_fans_own_key_on_another_fans_wallet_gets_403_not_the_fans_replay()
+    {
+        var fan = await Host.NewAdmittedFan();
+        var other = await Host.NewAdmittedFan();
+        await Host.Charge(fan, 5_000, key: "mine");
+
+        var across = await Host.Charge(fan, 5_000, key: "mine", expectedStatus: 403, forUser: other.UserId);
+
+        await across.ShouldBeProblem(403, "TOKEN_USER_MISMATCH");
+        across.Context.Response.Headers.ContainsKey(IdempotencyKeys.StatusHeader).ShouldBeFalse();
+        (await Host.Balance(fan)).ShouldBe(5_000);
+    }
+
     [Theory]
     [InlineData("not-a-uuid")]
     [InlineData("00000000-0000-0000-0000-000000000000")]

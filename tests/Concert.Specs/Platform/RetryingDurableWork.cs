@@ -19,13 +19,14 @@ public static class FlakyWorkHandler
         if (attempt > work.Failures) return;
         throw work.Failure switch
         {
-            "transaction disposed" => new ObjectDisposedException("NpgsqlTransaction"),
-            "connection dropped" => new NpgsqlException("Exception while reading from stream", new IOException("Connection reset")),
-            "server shutting down" => new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL",
-                PostgresErrorCodes.AdminShutdown),
-            "statement forgotten" => new PostgresException("prepared statement \"_auto1\" does not exist", "ERROR", "ERROR",
-                PostgresErrorCodes.InvalidSqlStatementName),
-            _ => new InvalidOperationException(work.Failure),
+            "transaction disposed" => new ObjectDisposedException($"NpgsqlTransaction {work.Id}"),
+            "connection dropped" => new NpgsqlException($"Exception while reading from stream {work.Id}",
+                new IOException("Connection reset")),
+            "server shutting down" => new PostgresException($"terminating connection due to administrator command {work.Id}",
+                "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown),
+            "statement forgotten" => new PostgresException($"prepared statement \"_auto1\" does not exist {work.Id}", "ERROR",
+                "ERROR", PostgresErrorCodes.InvalidSqlStatementName),
+            _ => new InvalidOperationException($"{work.Failure} {work.Id}"),
         };
     }
 }
@@ -60,10 +61,10 @@ public sealed class RetryingDurableWork(ConcertApp app)
         (await DeadLettersOf(work)).ShouldBe(1);
         var seen = await app.Host.AdminGet<DeadLetterOverview>("/admin/dead-letters");
         seen.Count.ShouldBeGreaterThanOrEqualTo(1);
-        seen.Recent.Select(letter => letter.ExceptionMessage).ShouldContain("a bug");
+        seen.Recent.Select(letter => letter.ExceptionMessage).ShouldContain($"a bug {work.Id}");
     }
 
     private Task<long> DeadLettersOf(FlakyWork work) =>
         app.ReadAsync<long>(
-            $"select count(*) from concert.wolverine_dead_letters where convert_from(body, 'UTF8') like '%{work.Id}%'");
+            $"select count(*) from concert.wolverine_dead_letters where exception_message like '%{work.Id}%'");
 }

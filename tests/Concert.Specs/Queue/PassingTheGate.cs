@@ -29,11 +29,11 @@ public sealed class PassingTheGate(QueueApp app) : QueueScenarios(app)
     }
 
     /// <summary>Bodies whose userId is no Unicode text: bytes that are not UTF-8, and a lone surrogate escape.</summary>
-    public static TheoryData<byte[]> UserIdsThatAreNotText() => new()
+    public static TheoryData<byte[]> UserIdsThatAreNotText()
     {
-        [.. "{\"userId\":\""u8, 0xff, 0xfe, 0xfd, .. "\"}"u8],
-        "{\"userId\":\"\\ud800\"}"u8.ToArray(),
-    };
+        byte[] notUtf8 = [.. "{\"userId\":\""u8, 0xff, 0xfe, 0xfd, .. "\"}"u8];
+        return new TheoryData<byte[]> { notUtf8, "{\"userId\":\"\\ud800\"}"u8.ToArray() };
+    }
 
     [Theory]
     [MemberData(nameof(UserIdsThatAreNotText))]

@@ -62,11 +62,11 @@ public sealed class ExpiringHolds(HoldsApp app)
         var concert = await Host.OpenConcertWithNights("2027-03-07T19:00:00");
         var lost = await (await Host.Hold(await Host.NewAdmittedFan(), concert, 9, expectedStatus: 201)).Read<ReservationView>();
         var payer = await Host.NewAdmittedFan();
-        await Host.Grant(payer.UserId, 100_000);
+        await Host.Grant(payer.UserId, 1_000_000);
         var paid = await (await Host.Hold(payer, concert, 10, expectedStatus: 201)).Read<ReservationView>();
         await Host.Pay(payer, paid.ReservationId, paid.Price);
-        await app.ExecuteAsync(
-            $"delete from concert.wolverine_incoming_envelopes where message_type like '%ExpireHold%' and convert_from(body, 'UTF8') ~ '[^0-9]{lost.ReservationId}[^0-9]'");
+        // Every scheduled expiry of this fixture lost (its other scenarios run their expiries themselves).
+        await app.ExecuteAsync("delete from concert.wolverine_incoming_envelopes where message_type like '%ExpireHold%'");
         var sweep = Host.Services.GetServices<IHostedService>().OfType<OverdueHoldSweep>().Single();
         var options = Host.Services.GetRequiredService<HoldOptions>();
 

@@ -1,5 +1,5 @@
-// Fans going the whole way while bench/faults.sh breaks things: issue → check until admitted → hold → (every other
-// fan) charge → pay. A request whose answer is lost (no connection, a reset, a timeout) or that gets 503 is sent again
+// Fans going the whole way while bench/faults.sh breaks things: issue → check until admitted → hold → charge →
+// (every other fan) pay. A request whose answer is lost (no connection, a reset, a timeout) or that gets 503 is sent again
 // with the same Idempotency-Key, to the next node, until it is answered. Runs until the file STOP_FILE exists.
 // Usage: Faults URL[,URL...] FANS_AT_ONCE OUT_DIR STOP_FILE "concertId:scheduleId,..."
 // Writes OUT_DIR/holds.txt (reservation ids answered 201), OUT_DIR/payments.txt (reservation and payment ids answered
@@ -78,10 +78,10 @@ async Task JourneyAsync(Random random, bool pays)
         if (status != HttpStatusCode.Created) continue;
         var reservationId = hold!["reservationId"]!.GetValue<long>();
         holds.Enqueue(reservationId);
+        var price = hold["price"]!.GetValue<long>();
+        await SendAsync("charge", HttpMethod.Patch, $"/users/{userId}/charge", token, new { amount = price + 10_000 });
         if (!pays) return;
 
-        var price = hold["price"]!.GetValue<long>();
-        await SendAsync("charge", HttpMethod.Patch, $"/users/{userId}/charge", token, new { amount = price });
         var (paid, payment) = await SendAsync("pay", HttpMethod.Post, "/payments", token, new { reservationId, amount = price });
         if (paid == HttpStatusCode.Created) payments.Enqueue((reservationId, payment!["paymentId"]!.GetValue<long>()));
         return;

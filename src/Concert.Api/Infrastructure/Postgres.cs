@@ -48,12 +48,23 @@ public static class Postgres
 
     /// <summary>
     /// A connection whose prepared statements PostgreSQL and Npgsql no longer agree on: a statement Npgsql prepared is
-    /// unknown to the server (26000), or the server's has other parameters (08P01), as a pooled connection can find
-    /// after a restart of PostgreSQL. The statement did not run; the connection cannot be trusted again.
+    /// unknown to the server (26000), or the server's has other parameters (08P01), or Npgsql itself trips over its own
+    /// state reading the answer (a NullReferenceException thrown by Npgsql), as pooled connections opened before a
+    /// restart of PostgreSQL can meet (bench/faults.sh). The statement did not run; the connection cannot be trusted.
     /// </summary>
     public static bool IsOutOfStep(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.InvalidSqlStatementName or PostgresErrorCodes.ProtocolViolation }
+            or NullReferenceException { Source: "Npgsql" }
         || exception.InnerException is { } inner && IsOutOfStep(inner);
+
+    /// <summary>
+    /// The server went away under a connection: the connection broke (an I/O failure, no error of PostgreSQL's), or
+    /// PostgreSQL is shutting down, crashed or is starting (57P01–57P03), or the connection failed (class 08).
+    /// </summary>
+    private static bool IsServerGone(Exception exception) =>
+        exception is NpgsqlException and not PostgresException
+            or PostgresException { SqlState: ['5', '7', 'P', ..] or ['0', '8', ..] }
+        || exception.InnerException is { } inner && IsServerGone(inner);
 
     /// <summary>
     /// A failure that passes, for durable work to try again later: the database unavailable or out of step (above), a
@@ -67,12 +78,13 @@ public static class Postgres
         || exception.InnerException is { } inner && IsPassing(inner);
 
     /// <summary>
-    /// After a failure that shows connections out of step with the server, every connection of the pool is replaced:
-    /// idle ones at once, busy ones when they are given back. The next requests prepare their statements afresh.
+    /// After a failure that shows the server went away or connections out of step with it, every connection of the
+    /// pool is replaced: idle ones at once, busy ones when they are given back. Connections opened before a restart of
+    /// PostgreSQL are then never used again, and the next requests prepare their statements afresh.
     /// </summary>
     public static void RecoverFrom(Exception exception, NpgsqlDataSource database)
     {
-        if (IsOutOfStep(exception)) database.Clear();
+        if (IsOutOfStep(exception) || IsServerGone(exception)) database.Clear();
     }
 
     /// <summary>

@@ -37,6 +37,7 @@ psql_faults -c "drop database if exists $database with (force)" postgres
 psql_faults -c "create database $database" postgres
 
 declare -A node_pid=()
+seconds() { printf '00:%02d:%02d' $(( $1 / 60 )) $(( $1 % 60 )); }
 log() { printf '%s  %s\n' "$(date +%T)" "$*" | tee -a "$work/actions.log" >&2; }
 
 start_node() {
@@ -46,13 +47,17 @@ start_node() {
     export ConnectionStrings__Postgres="${server/Database=concert/Database=$database}"
     export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$port" Admin__ApiKey="$admin_key" \
       Queue__TokenKeys__0__Id=1 Queue__TokenKeys__0__Secret="$token_secret" Logging__LogLevel__Default=Warning \
-      Holds__Duration="00:00:$hold_seconds" Holds__SweepInterval="00:00:0$sweep_seconds" \
-      Holds__SweepAfter="00:00:0$sweep_seconds" Queue__MaxActive="$max_active" Queue__ActiveTtl="00:00:$turn_seconds" \
+      Holds__Duration="$(seconds "$hold_seconds")" Holds__SweepInterval="$(seconds "$sweep_seconds")" \
+      Holds__SweepAfter="$(seconds "$sweep_seconds")" Queue__MaxActive="$max_active" Queue__ActiveTtl="$(seconds "$turn_seconds")" \
       RateLimits__IssuesPerSecond=0 RateLimits__MalformedPerMinute=0
     exec dotnet Concert.Api.dll >>"$work/node-$port.log" 2>&1
   ) &
   node_pid[$port]=$!
-  until curl -fs -o /dev/null "http://127.0.0.1:$port/health/live"; do sleep 0.2; done
+  local tries=0
+  until curl -fs -o /dev/null "http://127.0.0.1:$port/health/live"; do
+    sleep 0.2; tries=$(( tries + 1 ))
+    [ "$tries" -lt 300 ] || { echo "faults: the node on $port did not start (log: .local/faults-last)" >&2; exit 1; }
+  done
 }
 
 kill_node() { kill -9 "${node_pid[$1]}" 2>/dev/null || true; wait "${node_pid[$1]}" 2>/dev/null || true; }
@@ -100,7 +105,11 @@ sleep 3; start_node "${ports[0]}"; log "(a) node on ${ports[0]} started again"
 for mode in fast immediate fast; do
   sleep 12; "$root/concert" db restart "$mode" 2>/dev/null; log "(b) PostgreSQL restarted ($mode)"
 done
-sleep 12
+sleep 6
+# Some scheduled expiries lost, as a dead letter would lose them: the sweep must record those within the bound.
+lost_expiries="$(sql "with lost as (delete from concert.wolverine_incoming_envelopes where message_type like '%ExpireHold%' and random() < 0.3 returning 1) select count(*) from lost")"
+log "$lost_expiries scheduled expiries deleted (the sweep must record them)"
+sleep 6
 # The node on ports[1] never restarted: the oldest node record is its own. How many report projections it runs:
 victim_projections="$(sql "select count(*) from concert.wolverine_node_assignments a where a.id like 'event-subscriptions:%' and a.node_id = (select id from concert.wolverine_nodes order by started limit 1)")"
 log "(c) kill -9 the node on ${ports[1]}, for good (it ran $victim_projections of the report projections)"; kill_node "${ports[1]}"
@@ -127,11 +136,11 @@ psql_faults -c "\\copy answered_payments from '$work/out/payments.txt' with (del
 
 holds="$(count_lines "$work/out/holds.txt")"
 missing_holds="$(sql "select count(*) from answered_holds a where not exists (select from concert.mt_events e where e.stream_id = 'reservation-' || a.id and e.type = 'reservation_placed')")"
-verdict "every answered hold (201) is in the events" "$missing_holds" "$holds answered, $missing_holds missing"
+verdict "every answered hold (201) is in the events" "$(( missing_holds + (holds == 0) ))" "$holds answered, $missing_holds missing"
 
 payments="$(count_lines "$work/out/payments.txt")"
 missing_payments="$(sql "select count(*) from answered_payments a where not exists (select from concert.mt_events e where e.stream_id = 'reservation-' || a.reservation_id and e.type = 'payment_confirmed' and (e.data ->> 'PaymentId')::bigint = a.payment_id)")"
-verdict "every answered payment (201) is in the events" "$missing_payments" "$payments answered, $missing_payments missing"
+verdict "every answered payment (201) is in the events" "$(( missing_payments + (payments == 0) ))" "$payments answered, $missing_payments missing"
 
 sold_twice="$(sql "select count(*) from (select stream_id from concert.mt_events where type = 'seat_sold' group by stream_id having count(*) > 1) twice")"
 sold="$(sql "select count(*) from concert.mt_events where type = 'seat_sold'")"
@@ -146,7 +155,7 @@ for user in $(sql "select data ->> 'UserId' from concert.mt_doc_fanwallet order 
   [ "$balance" = "$view" ] || from_api=$(( from_api + 1 ))
   wallets=$(( wallets + 1 ))
 done
-money=$([ "$from_events" = "$from_views" ] && [ "$from_api" = 0 ] && echo 0 || echo 1)
+money=$([ "$from_events" = "$from_views" ] && [ "$from_api" = 0 ] && [ "$wallets" -gt 0 ] && echo 0 || echo 1)
 verdict "money: events = wallet views = API" "$money" "events $from_events, views $from_views; $from_api of $wallets sampled wallets differ in the API"
 
 unexpired="$(sql "select count(*) from concert.mt_doc_reservation r where r.status = 0 and (r.data ->> 'HoldExpiresAt')::timestamptz < now() - interval '$bound_seconds seconds'")"
@@ -154,7 +163,7 @@ expiries="$(sql "select count(*) from concert.mt_events where type = 'reservatio
 twice_expired="$(sql "select count(*) from (select stream_id from concert.mt_events where type = 'reservation_expired' group by stream_id having count(*) > 1) twice")"
 late="$(sql "select count(*) from concert.mt_events e join concert.mt_doc_reservation r on r.id = e.stream_id where e.type = 'reservation_expired' and e.timestamp > (r.data ->> 'HoldExpiresAt')::timestamptz + interval '$bound_seconds seconds'")"
 latest="$(sql "select coalesce(round(max(extract(epoch from e.timestamp - (r.data ->> 'HoldExpiresAt')::timestamptz))::numeric, 1), 0) from concert.mt_events e join concert.mt_doc_reservation r on r.id = e.stream_id where e.type = 'reservation_expired'")"
-verdict "every unpaid hold expired once, within ${bound_seconds} s" "$(( unexpired + twice_expired + late ))" "$expiries expiries; $unexpired never recorded, $twice_expired twice, $late late; latest ${latest} s after its lapse"
+verdict "every unpaid hold expired once, within ${bound_seconds} s" "$(( unexpired + twice_expired + late + (expiries == 0) ))" "$expiries expiries; $unexpired never recorded, $twice_expired twice, $late late; latest ${latest} s after its lapse"
 
 lagging=$(awk -v lag="$report_lag" 'BEGIN { print (lag > 10) ? 1 : 0 }')
 verdict "reports trail the events by ≤ 10 s, 20 s after a node died" "$lagging" "the oldest event not yet in the reports: ${report_lag} s old; the dead node ran $victim_projections of them"
@@ -164,7 +173,7 @@ verdict "no answer was a 5xx other than 503" "$server_errors" "$server_errors ($
 
 over_cap="$(awk 'NF == 2 && $1 > $2' "$work/active.txt" 2>/dev/null | wc -l)"
 samples="$(awk 'NF == 2' "$work/active.txt" 2>/dev/null | wc -l)"
-verdict "admission never above its cap ($max_active)" "$over_cap" "$samples samples, $over_cap above"
+verdict "admission never above its cap ($max_active)" "$(( over_cap + (samples == 0) ))" "$samples samples, $over_cap above"
 
 echo
 echo "What the fans met (step, status or lost answer, count):"

@@ -58,8 +58,17 @@ public sealed class IdempotencyLocks(string connectionString) : IAsyncDisposable
         catch (Exception e)
         {
             // Cancelled or failed midway: the batch may have taken the lock, and a pooled connection keeps it.
-            await new HeldKey(connection).DisposeAsync();
             Postgres.RecoverFrom(e, _connections);
+            try
+            {
+                await new HeldKey(connection).DisposeAsync();
+            }
+            catch (Exception) when (Postgres.IsOutOfStep(e) || Postgres.IsUnavailable(e))
+            {
+                // The connection is as broken as the batch found it; the pool is being replaced. The batch's failure
+                // is the one to answer.
+            }
+
             throw;
         }
     }

@@ -35,9 +35,11 @@ public static class ConcertSetup
         // Wolverine logs a body it cannot read as an Error, with a stack trace, under the name of the request's type: a
         // client's mistake, answered 400 (and counted against RateLimits:MalformedPerMinute), not the service's error,
         // and a client could flood the log with it. Those categories are the request types alone.
-        var requestBodies = typeof(ConcertSetup).Assembly.GetTypes()
-            .Where(type => type.Name.EndsWith("Request", StringComparison.Ordinal)).Select(type => type.FullName).ToHashSet();
-        builder.Logging.AddFilter((category, _) => category is null || !requestBodies.Contains(category));
+        foreach (var requestBody in typeof(ConcertSetup).Assembly.GetTypes()
+                     .Where(type => type.Name.EndsWith("Request", StringComparison.Ordinal)))
+        {
+            builder.Logging.AddFilter(requestBody.FullName, LogLevel.None);
+        }
         var venueTime = VenueTime.From(configuration);
         services.AddSingleton(venueTime);
         services.AddSingleton((configuration.GetSection("Queue").Get<QueueOptions>() ?? new QueueOptions()).Validated());
@@ -60,6 +62,7 @@ public static class ConcertSetup
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             Problems.Complete(context.ProblemDetails);
+            RateLimits.CountIfMalformed(context.HttpContext, context.ProblemDetails);
             if (context.ProblemDetails.Status == StatusCodes.Status503ServiceUnavailable)
             {
                 context.HttpContext.Response.Headers.RetryAfter = "1";

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using System.Net.Sockets;
 using Npgsql;
 
 namespace Concert.Api.Infrastructure;
@@ -58,11 +59,13 @@ public static class Postgres
         || exception.InnerException is { } inner && IsOutOfStep(inner);
 
     /// <summary>
-    /// The server went away under a connection: the connection broke (an I/O failure, no error of PostgreSQL's), or
-    /// PostgreSQL is shutting down, crashed or is starting (57P01–57P03), or the connection failed (class 08).
+    /// The server went away under a connection: the connection broke (an I/O or socket failure), or PostgreSQL is
+    /// shutting down, crashed or is starting (57P01–57P03), or the connection failed (class 08). Not a timeout: a pool
+    /// exhausted under a rush or a slow statement says nothing about the connections, and replacing them then would
+    /// only deepen the rush.
     /// </summary>
     private static bool IsServerGone(Exception exception) =>
-        exception is NpgsqlException and not PostgresException
+        exception is NpgsqlException { InnerException: IOException or SocketException }
             or PostgresException { SqlState: ['5', '7', 'P', ..] or ['0', '8', ..] }
         || exception.InnerException is { } inner && IsServerGone(inner);
 

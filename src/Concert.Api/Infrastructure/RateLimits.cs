@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Concert.Api.Infrastructure;
@@ -13,7 +15,10 @@ public sealed class RateLimitOptions
     /// <summary>Places taken (POST /waiting/issue) a second, per client address, after a burst of as many again.</summary>
     public int IssuesPerSecond { get; set; } = 50;
 
-    /// <summary>Malformed requests (400) a minute, per client address; past it every request of the address gets 429.</summary>
+    /// <summary>
+    /// Malformed requests (400 MALFORMED_JSON or INVALID_REQUEST) a minute, per client address; past it every request
+    /// of the address gets 429 until the minute is over. Refusals of well-formed requests do not count.
+    /// </summary>
     public int MalformedPerMinute { get; set; } = 120;
 }
 
@@ -55,13 +60,22 @@ public static class RateLimits
                 return;
             }
 
-            context.Response.OnStarting(() =>
-            {
-                if (context.Response.StatusCode == StatusCodes.Status400BadRequest) malformed.Count(ClientOf(context));
-                return Task.CompletedTask;
-            });
             await next(context);
         });
+    }
+
+    /// <summary>
+    /// Counts a problem against its client when it says the request itself was malformed (a body that is not JSON or
+    /// not the request's shape, missing or invalid fields) — not a refusal of a well-formed request (a limit, a seat
+    /// taken), and not a stored answer replayed.
+    /// </summary>
+    public static void CountIfMalformed(HttpContext context, ProblemDetails problem)
+    {
+        if (problem.Status == StatusCodes.Status400BadRequest
+            && problem.Extensions.TryGetValue("code", out var code) && code is ProblemCodes.MalformedJson or ProblemCodes.InvalidRequest)
+        {
+            context.RequestServices.GetRequiredService<MalformedRequests>().Count(ClientOf(context));
+        }
     }
 
     /// <summary>The client's address as the connection gives it (behind a proxy, configure forwarded headers first).</summary>
@@ -75,29 +89,41 @@ public static class RateLimits
     }
 }
 
-/// <summary>Malformed requests (400s) counted per client address, in a token bucket per address refilled each minute.</summary>
-public sealed class MalformedRequests(RateLimitOptions options) : IDisposable
+/// <summary>
+/// Malformed requests counted per client address in windows of a minute. Only addresses that sent one are kept, so
+/// the check every request makes is a lookup that misses, without a lock.
+/// </summary>
+public sealed class MalformedRequests(RateLimitOptions options, TimeProvider clock)
 {
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(client =>
-        options.MalformedPerMinute <= 0
-            ? RateLimitPartition.GetNoLimiter(client)
-            : RateLimitPartition.GetTokenBucketLimiter(client, _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = options.MalformedPerMinute,
-                TokensPerPeriod = options.MalformedPerMinute,
-                ReplenishmentPeriod = TimeSpan.FromMinutes(1),
-                QueueLimit = 0,
-            }));
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+    private const int MostAddressesKept = 100_000;
 
-    /// <summary>Whether the address has used up its malformed requests (asking for no permit consumes none).</summary>
+    private readonly ConcurrentDictionary<string, (DateTimeOffset Since, int Count)> _byClient = new();
+
+    /// <summary>Whether the address has used up its malformed requests of the current minute.</summary>
     public bool IsOverLimit(string client, out TimeSpan retryAfter)
     {
-        using var lease = _limiter.AttemptAcquire(client, 0);
-        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
-        return !lease.IsAcquired;
+        retryAfter = TimeSpan.Zero;
+        if (options.MalformedPerMinute <= 0 || !_byClient.TryGetValue(client, out var window)) return false;
+        retryAfter = window.Since + Window - clock.GetUtcNow();
+        return window.Count >= options.MalformedPerMinute && retryAfter > TimeSpan.Zero;
     }
 
-    public void Count(string client) => _limiter.AttemptAcquire(client).Dispose();
+    public void Count(string client)
+    {
+        if (options.MalformedPerMinute <= 0) return;
+        var now = clock.GetUtcNow();
+        if (_byClient.Count >= MostAddressesKept) Forget(now);
+        _byClient.AddOrUpdate(client, _ => (now, 1),
+            (_, window) => window.Since + Window <= now ? (now, 1) : (window.Since, window.Count + 1));
+    }
 
-    public void Dispose() => _limiter.Dispose();
+    /// <summary>Drops the windows that have passed, so addresses that stopped are not kept.</summary>
+    private void Forget(DateTimeOffset now)
+    {
+        foreach (var (client, window) in _byClient)
+        {
+            if (window.Since + Window <= now) _byClient.TryRemove(client, out _);
+        }
+    }
 }

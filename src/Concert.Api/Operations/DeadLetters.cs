@@ -50,15 +50,21 @@ public static class DeadLettersEndpoint
     public static string DeadLetterTable(IDocumentStore store) => $"{store.Options.DatabaseSchemaName}.wolverine_dead_letters";
 }
 
-/// <summary>Readiness is Degraded (still 200) while dead letters wait for an operator: see docs/operating.md.</summary>
-public sealed class DeadLetterReadiness(NpgsqlDataSource database, IDocumentStore store) : IHealthCheck
+/// <summary>
+/// Readiness is Degraded (still 200) while dead letters wait for an operator (docs/support.md). It reads on a
+/// connection of its own, like <see cref="Infrastructure.PostgresReadiness"/>: under a rush the requests' pool may have
+/// none free, and a probe must not wait for one.
+/// </summary>
+public sealed class DeadLetterReadiness(IConfiguration configuration, IDocumentStore store) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await using var command = database.CreateCommand(
-                $"select exists (select from {DeadLettersEndpoint.DeadLetterTable(store)} where archived_at is null)");
+            await using var connection = new NpgsqlConnection(Infrastructure.Postgres.ConnectionString(configuration));
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand(
+                $"select exists (select from {DeadLettersEndpoint.DeadLetterTable(store)} where archived_at is null)", connection);
             return await command.ExecuteScalarAsync(cancellationToken) is true
                 ? HealthCheckResult.Degraded("Dead letters wait for an operator: GET /admin/dead-letters.")
                 : HealthCheckResult.Healthy();

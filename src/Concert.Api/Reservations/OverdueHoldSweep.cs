@@ -33,6 +33,17 @@ public sealed class OverdueHoldSweep(IDocumentStore store, IServiceScopeFactory 
         logger.LogWarning("{Count} holds were not expired on time; recording their expiries now", overdue.Count);
         await using var scope = scopes.CreateAsyncScope();
         var bus = scope.ServiceProvider.GetRequiredService<IMessageBus>();
-        foreach (var reservationId in overdue) await bus.InvokeAsync(new ExpireHold(reservationId), cancellation);
+        foreach (var reservationId in overdue)
+        {
+            try
+            {
+                await bus.InvokeAsync(new ExpireHold(reservationId), cancellation);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One hold that cannot be expired now must not keep the sweep from the others.
+                logger.LogWarning(e, "Recording the expiry of reservation {ReservationId} failed; the next sweep tries again", reservationId);
+            }
+        }
     }
 }

@@ -180,6 +180,7 @@ public static class ConcertSetup
             },
         });
         app.UseStatusCodePages();
+        app.UseKnownProxies(app.Configuration);
         app.UseConcertRateLimits();
         app.UseAdminKey(app.Configuration["Admin:ApiKey"]);
         app.UseIdempotencyKeys();

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -78,8 +81,32 @@ public static class RateLimits
         }
     }
 
-    /// <summary>The client's address as the connection gives it (behind a proxy, configure forwarded headers first).</summary>
-    public static string ClientOf(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// <summary>
+    /// The client's address (the proxy's X-Forwarded-For when it comes through one of Proxy:KnownProxies). An IPv6
+    /// client counts by its /64, the block one host is given: a host cannot shed its limits by changing addresses.
+    /// </summary>
+    public static string ClientOf(HttpContext context) => context.Connection.RemoteIpAddress switch
+    {
+        null => "unknown",
+        { AddressFamily: AddressFamily.InterNetworkV6, IsIPv4MappedToIPv6: false } v6 =>
+            new IPAddress([.. v6.GetAddressBytes().AsSpan(0, 8), 0, 0, 0, 0, 0, 0, 0, 0]).ToString(),
+        var address => address.ToString(),
+    };
+
+    /// <summary>
+    /// Behind a proxy every fan arrives from its address: Proxy:KnownProxies (the proxies' addresses) makes their
+    /// X-Forwarded-For the client's address, for the rate limits. Unset, the connection's address counts.
+    /// </summary>
+    public static IApplicationBuilder UseKnownProxies(this IApplicationBuilder app, IConfiguration configuration)
+    {
+        var proxies = configuration.GetSection("Proxy:KnownProxies").Get<string[]>() ?? [];
+        if (proxies.Length == 0) return app;
+        var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = 1 };
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        foreach (var proxy in proxies) options.KnownProxies.Add(IPAddress.Parse(proxy));
+        return app.UseForwardedHeaders(options);
+    }
 
     private static async ValueTask RefuseAsync(HttpContext context, TimeSpan retryAfter)
     {

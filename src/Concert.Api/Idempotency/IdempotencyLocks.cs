@@ -63,7 +63,7 @@ public sealed class IdempotencyLocks(string connectionString) : IAsyncDisposable
             {
                 await new HeldKey(connection).DisposeAsync();
             }
-            catch (Exception) when (Postgres.IsOutOfStep(e) || Postgres.IsUnavailable(e))
+            catch (Exception) when (Postgres.IsUnavailable(e))
             {
                 // The connection is as broken as the batch found it; the pool is being replaced. The batch's failure
                 // is the one to answer.

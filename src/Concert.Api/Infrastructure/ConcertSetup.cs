@@ -69,9 +69,7 @@ public static class ConcertSetup
             }
         });
         services.AddOpenApi(OpenApiDocs.Configure);
-        services.AddHealthChecks()
-            .AddCheck<PostgresReadiness>("postgres", tags: ["ready"])
-            .AddCheck<DeadLetterReadiness>("dead-letters", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<PostgresReadiness>("postgres", tags: ["ready"]);
 
         // Development (and the specs): handlers compiled at start-up and schema created on start.
         // Elsewhere: the checked-in generated handlers (Internal/Generated) and schema changes by db-apply.

@@ -1,3 +1,5 @@
+using Concert.Api.Operations;
+using Marten;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using System.Net.Sockets;
 using Npgsql;
@@ -103,8 +105,12 @@ public static class Postgres
         keywords.Any(keyword => connectionString.Contains(keyword, StringComparison.OrdinalIgnoreCase));
 }
 
-/// <summary>Readiness: the service can serve only while PostgreSQL answers.</summary>
-public sealed class PostgresReadiness(IConfiguration configuration) : IHealthCheck
+/// <summary>
+/// Readiness: the service can serve only while PostgreSQL answers; Degraded (still 200) while dead letters wait for an
+/// operator (docs/support.md). One connection of its own per probe: under a rush the requests' pool may have none free,
+/// and a probe must not wait for one.
+/// </summary>
+public sealed class PostgresReadiness(IConfiguration configuration, IDocumentStore store) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -112,9 +118,11 @@ public sealed class PostgresReadiness(IConfiguration configuration) : IHealthChe
         {
             await using var connection = new NpgsqlConnection(Postgres.ConnectionString(configuration));
             await connection.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand("select 1", connection);
-            await command.ExecuteScalarAsync(cancellationToken);
-            return HealthCheckResult.Healthy();
+            await using var command = new NpgsqlCommand(
+                $"select exists (select from {DeadLettersEndpoint.DeadLetterTable(store)} where archived_at is null)", connection);
+            return await command.ExecuteScalarAsync(cancellationToken) is true
+                ? HealthCheckResult.Degraded("Dead letters wait for an operator: GET /admin/dead-letters.")
+                : HealthCheckResult.Healthy();
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
         {

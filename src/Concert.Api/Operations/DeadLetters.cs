@@ -1,5 +1,4 @@
 using Marten;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using Wolverine.Http;
 
@@ -48,30 +47,4 @@ public static class DeadLettersEndpoint
 
     /// <summary>Wolverine keeps its envelopes in Marten's schema (IntegrateWithWolverine).</summary>
     public static string DeadLetterTable(IDocumentStore store) => $"{store.Options.DatabaseSchemaName}.wolverine_dead_letters";
-}
-
-/// <summary>
-/// Readiness is Degraded (still 200) while dead letters wait for an operator (docs/support.md). It reads on a
-/// connection of its own, like <see cref="Infrastructure.PostgresReadiness"/>: under a rush the requests' pool may have
-/// none free, and a probe must not wait for one.
-/// </summary>
-public sealed class DeadLetterReadiness(IConfiguration configuration, IDocumentStore store) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await using var connection = new NpgsqlConnection(Infrastructure.Postgres.ConnectionString(configuration));
-            await connection.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand(
-                $"select exists (select from {DeadLettersEndpoint.DeadLetterTable(store)} where archived_at is null)", connection);
-            return await command.ExecuteScalarAsync(cancellationToken) is true
-                ? HealthCheckResult.Degraded("Dead letters wait for an operator: GET /admin/dead-letters.")
-                : HealthCheckResult.Healthy();
-        }
-        catch (NpgsqlException)
-        {
-            return HealthCheckResult.Unhealthy("PostgreSQL does not answer.");
-        }
-    }
 }

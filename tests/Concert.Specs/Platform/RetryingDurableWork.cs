@@ -62,6 +62,8 @@ public sealed class RetryingDurableWork(ConcertApp app)
         var seen = await app.Host.AdminGet<DeadLetterOverview>("/admin/dead-letters");
         seen.Count.ShouldBeGreaterThanOrEqualTo(1);
         seen.Recent.Select(letter => letter.ExceptionMessage).ShouldContain($"a bug {work.Id}");
+        var readiness = await app.Host.Scenario(s => s.Get.Url("/health/ready"));
+        (await readiness.ReadAsTextAsync()).ShouldBe("Degraded");
     }
 
     private Task<long> DeadLettersOf(FlakyWork work) =>

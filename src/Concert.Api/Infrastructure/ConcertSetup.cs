@@ -31,6 +31,7 @@ public static class ConcertSetup
         var configuration = builder.Configuration;
 
         services.AddSingleton(TimeProvider.System);
+        builder.AddRequestHeadLimits();
 
         // Wolverine logs a body it cannot read as an Error, with a stack trace, under the name of the request's type: a
         // client's mistake, answered 400 (and counted against RateLimits:MalformedPerMinute), not the service's error,
@@ -178,6 +179,7 @@ public static class ConcertSetup
             },
         });
         app.UseStatusCodePages();
+        app.UseRequestHeadLimits();
         app.UseKnownProxies(app.Configuration);
         app.UseConcertRateLimits();
         app.UseAdminKey(app.Configuration["Admin:ApiKey"]);

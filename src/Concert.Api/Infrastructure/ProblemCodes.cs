@@ -13,6 +13,7 @@ public static class ProblemCodes
     public const string ConcertNotFound = "CONCERT_NOT_FOUND";
     public const string Conflict = "CONFLICT";
     public const string Forbidden = "FORBIDDEN";
+    public const string HeadersTooLarge = "HEADERS_TOO_LARGE";
     public const string IdempotencyKeyInFlight = "IDEMPOTENCY_KEY_IN_FLIGHT";
     public const string IdempotencyKeyRequired = "IDEMPOTENCY_KEY_REQUIRED";
     public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
@@ -42,4 +43,5 @@ public static class ProblemCodes
     public const string TokenUserMismatch = "TOKEN_USER_MISMATCH";
     public const string Unauthorized = "UNAUTHORIZED";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
+    public const string UriTooLong = "URI_TOO_LONG";
 }

@@ -1,6 +1,11 @@
 using System.Text.Json.Nodes;
 using Alba;
+using Concert.Api.Infrastructure;
 using Concert.Specs.Support;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Shouldly;
 
 namespace Concert.Specs.Platform;
 
@@ -30,6 +35,36 @@ public sealed class ServingHttp(ConcertApp app)
         });
 
         await result.ShouldBeProblem(401, "ADMIN_KEY_INVALID");
+    }
+
+    [Fact]
+    public async Task a_url_past_the_limit_gets_a_414_problem()
+    {
+        var query = new string('a', RequestHeadLimits.MaxTargetBytes);
+
+        await app.GetProblem($"/waiting/check?pad={query}", 414, "URI_TOO_LONG");
+    }
+
+    [Fact]
+    public async Task headers_past_the_limit_get_a_431_problem()
+    {
+        var result = await Host.Scenario(s =>
+        {
+            s.Get.Url("/waiting/check");
+            s.WithRequestHeader("X-Padding", new string('a', RequestHeadLimits.MaxHeaderBytes));
+            s.StatusCodeShouldBe(431);
+        });
+
+        await result.ShouldBeProblem(431, "HEADERS_TOO_LARGE");
+    }
+
+    [Fact]
+    public async Task kestrel_lets_a_head_past_the_limits_reach_the_service_so_it_can_answer_with_a_problem()
+    {
+        var kestrel = Host.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits;
+
+        kestrel.MaxRequestLineSize.ShouldBeGreaterThan(RequestHeadLimits.MaxTargetBytes + "DELETE  HTTP/1.1\r\n".Length);
+        kestrel.MaxRequestHeadersTotalSize.ShouldBeGreaterThan(RequestHeadLimits.MaxHeaderBytes);
     }
 
     [Fact]

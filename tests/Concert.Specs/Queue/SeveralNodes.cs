@@ -2,6 +2,7 @@ using Alba;
 using Concert.Api.Queue;
 using Concert.Specs.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
 
 namespace Concert.Specs.Queue;
 
@@ -24,6 +25,18 @@ public sealed class SeveralNodes(QueueApp app) : QueueScenarios(app)
 
         there.Select(status => status.Position).ShouldBe(here.Select(status => status.Position));
         here.Select(status => status.Position).ShouldBe([1, 2, 3, 4, 5, 6]);
+    }
+
+    /// <summary>
+    /// Killing a node cannot happen in-process, so this reads the bound the settings give: a node's agents (the reports'
+    /// projections) move when a live node's health check finds it stale. The fault suite kills a node and measures it.
+    /// </summary>
+    [Fact]
+    public void a_node_that_dies_hands_its_agents_over_within_ten_seconds()
+    {
+        var durability = Host.Services.GetRequiredService<WolverineOptions>().Durability;
+
+        (durability.StaleNodeTimeout + durability.HealthCheckPollingTime).ShouldBeLessThanOrEqualTo(TimeSpan.FromSeconds(10));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed record CreateConcertRequest(string? Title, IReadOnlyList<ScheduleR
 
 /// <param name="StartAt">Venue wall-clock time, e.g. 2025-09-01T19:00:00; an instant with Z or an offset is converted.</param>
 /// <param name="Prices">Optional seat number to price; other seats keep their default tier.</param>
-public sealed record ScheduleRequest(string? StartAt, IReadOnlyDictionary<string, long>? Prices);
+public sealed record ScheduleRequest(string? StartAt, IReadOnlyDictionary<string, long>? Prices = null);
 
 public sealed record CreatedSchedule(long ScheduleId, DateTime StartAt);
 
@@ -55,6 +55,7 @@ public static partial class CreateConcertEndpoint
     }
 
     [WolverinePost("/admin/concerts")]
+    [ResponseHeader(201, "Location", "The concert's schedules: /concerts/{concertId}/schedules.")]
     [Tags("Admin")]
     [EndpointSummary("Put a concert on sale with its schedules; every schedule has seats 1..50.")]
     [ProblemResponse(400, ProblemCodes.InvalidRequest, "The request is not valid.")]
@@ -140,6 +141,9 @@ public static partial class CreateConcertEndpoint
         return true;
     }
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})?$")]
+    /// <summary>A start time as sent: the venue's wall-clock time, or an instant with Z or an offset.</summary>
+    public const string StartAtPattern = @"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})?$";
+
+    [GeneratedRegex(StartAtPattern)]
     private static partial Regex IsoDateTime();
 }

@@ -1,22 +1,20 @@
-using Concert.Api.Idempotency;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
-using Concert.Api.Queue;
 using Microsoft.OpenApi;
 
 namespace Concert.Api.Infrastructure;
 
-/// <summary>Declares a problem+json answer an endpoint gives, with the contract's code, for the OpenAPI document.</summary>
-[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
-public sealed class ProblemResponseAttribute(int status, string code, string message) : Attribute
-{
-    public int Status { get; } = status;
-    public string Code { get; } = code;
-    public string Message { get; } = message;
-}
-
+/// <summary>
+/// The OpenAPI document clients are generated from (/openapi/v1.json): built from the endpoints, then completed by
+/// <see cref="OpenApiOperations"/> (who may call, with which key, what every answer is) and
+/// <see cref="OpenApiVocabulary"/> (what each named value may be). A spec walks it against the service's answers.
+/// </summary>
 public static class OpenApiDocs
 {
+    public const string QueueTokenScheme = "QueueToken";
+    public const string AdminKeyScheme = "AdminKey";
+    public const string ProblemSchema = "Problem";
+
     public static void Configure(OpenApiOptions options)
     {
         options.AddDocumentTransformer((document, _, _) =>
@@ -26,86 +24,68 @@ public static class OpenApiDocs
                 Title = "Concert",
                 Version = "v1",
                 Description = "Concert seats under a rush: waiting queue, seat holds, wallet and payment. "
-                              + "Every error is application/problem+json with a stable code.",
+                              + "Every error is application/problem+json with a stable code. A request line or headers past "
+                              + "twice the service's limits, or a request Kestrel cannot parse (a NUL in the path), is refused "
+                              + "by the web server itself with an empty body.",
             };
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
+            {
+                [QueueTokenScheme] = ApiKey(Queue.QueueGate.TokenHeader,
+                    "A queue token from POST /waiting/issue; the gated routes want it ACTIVE (see GET /waiting/check)."),
+                [AdminKeyScheme] = ApiKey(AdminKey.Header, "The operator key, Admin:ApiKey."),
+            };
+            document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+            document.Components.Schemas[ProblemSchema] = Problem();
+            document.Components.Schemas.Remove("ProblemDetails");
+            OpenApiVocabulary.ReplaceRawJsonMembers(document.Components.Schemas);
+            document.Components.Schemas.Remove("IResult");
             return Task.CompletedTask;
         });
-        options.AddOperationTransformer((operation, context, _) =>
-        {
-            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-            var problems = metadata.OfType<ProblemResponseAttribute>().ToList();
-            var path = "/" + context.Description.RelativePath;
-            if (path.StartsWith("/admin", StringComparison.Ordinal))
-            {
-                problems.Add(new ProblemResponseAttribute(401, ProblemCodes.AdminKeyInvalid, "The X-Admin-Key header is missing or wrong."));
-                AddHeader(operation, AdminKey.Header, "The operator key, Admin:ApiKey.");
-            }
-            else if (!path.StartsWith("/waiting", StringComparison.Ordinal))
-            {
-                problems.Add(new ProblemResponseAttribute(401, ProblemCodes.TokenExpired, "The queue token is missing, unknown or expired."));
-                problems.Add(new ProblemResponseAttribute(401, ProblemCodes.TokenInvalid, "The queue token is not a token this service issues."));
-                problems.Add(new ProblemResponseAttribute(403, ProblemCodes.QueueNotActive, "The fan's turn in the waiting line has not come yet."));
-                if (path.Contains("{userId}", StringComparison.Ordinal))
-                {
-                    problems.Add(new ProblemResponseAttribute(403, ProblemCodes.TokenUserMismatch, "The queue token belongs to another user."));
-                }
-
-                AddHeader(operation, QueueGate.TokenHeader, "An ACTIVE queue token (POST /waiting/issue, then GET /waiting/check).");
-            }
-
-            if (metadata.OfType<IdempotentAttribute>().Any())
-            {
-                problems.Add(new ProblemResponseAttribute(400, ProblemCodes.IdempotencyKeyRequired, "An Idempotency-Key header of 1 to 64 printable ASCII characters is required."));
-                problems.Add(new ProblemResponseAttribute(409, ProblemCodes.IdempotencyKeyInFlight, "A request with this Idempotency-Key is still being processed."));
-                problems.Add(new ProblemResponseAttribute(422, ProblemCodes.IdempotencyKeyReused, "This Idempotency-Key was used with another request body."));
-            }
-
-            operation.Responses ??= new OpenApiResponses();
-            if (operation.Responses.ContainsKey("201"))
-            {
-                operation.Responses.Remove("200"); // the framework's guess for an endpoint that answers IResult
-            }
-
-            foreach (var byStatus in problems.DistinctBy(p => (p.Status, p.Code)).GroupBy(p => p.Status))
-            {
-                var media = new OpenApiMediaType { Examples = new Dictionary<string, IOpenApiExample>() };
-                foreach (var problem in byStatus)
-                {
-                    media.Examples[problem.Code] = new OpenApiExample
-                    {
-                        Summary = problem.Message,
-                        Value = new JsonObject
-                        {
-                            ["type"] = $"https://tools.ietf.org/html/rfc9110#status-{problem.Status}",
-                            ["title"] = problem.Message,
-                            ["status"] = problem.Status,
-                            ["code"] = problem.Code,
-                            ["message"] = problem.Message,
-                        },
-                    };
-                }
-
-                operation.Responses[byStatus.Key.ToString()] = new OpenApiResponse
-                {
-                    Description = string.Join(" / ", byStatus.Select(p => p.Code)),
-                    Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = media },
-                };
-            }
-
-            return Task.CompletedTask;
-        });
+        options.AddOperationTransformer(OpenApiOperations.Complete);
+        options.AddSchemaTransformer(OpenApiVocabulary.Apply);
     }
 
-    private static void AddHeader(OpenApiOperation operation, string name, string description)
+    private static OpenApiSecurityScheme ApiKey(string header, string description) => new()
     {
-        operation.Parameters ??= [];
-        operation.Parameters.Add(new OpenApiParameter
+        Type = SecuritySchemeType.ApiKey,
+        In = ParameterLocation.Header,
+        Name = header,
+        Description = description,
+    };
+
+    /// <summary>RFC 9457 problem details with the contract's fields (<see cref="Problems"/>).</summary>
+    private static OpenApiSchema Problem() => new()
+    {
+        Type = JsonSchemaType.Object,
+        Required = new HashSet<string> { "type", "title", "status", "code", "message" },
+        Properties = new Dictionary<string, IOpenApiSchema>
         {
-            Name = name,
-            In = ParameterLocation.Header,
-            Required = true,
-            Description = description,
-            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-        });
-    }
+            ["type"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["title"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" },
+            ["code"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String, Pattern = "^[A-Z][A-Z0-9_]*$",
+                Description = "A stable UPPER_SNAKE code: what went wrong, for a program to act on.",
+            },
+            ["message"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "A short text for a person." },
+            ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["errors"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Description = "On a validation failure: each invalid field and why.",
+                AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.String },
+            },
+        },
+        Examples = [new JsonObject
+        {
+            ["type"] = "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+            ["title"] = "Conflict",
+            ["status"] = 409,
+            ["code"] = ProblemCodes.SeatAlreadyTaken,
+            ["message"] = "The seat is held or sold.",
+        }],
+    };
 }

@@ -1,6 +1,7 @@
 using Concert.Api.Infrastructure;
 using Concert.Domain.Queue;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Wolverine.Http;
 
 namespace Concert.Api.Queue;
@@ -16,6 +17,8 @@ public static class CheckTokenEndpoint
     [WolverineGet("/waiting/check")]
     [Tags("Queue")]
     [EndpointSummary("The fan's place in line, whether they are admitted, and the estimated wait. Keeps a waiting token alive.")]
+    [ProducesResponseType<QueueStatus>(StatusCodes.Status200OK)]
+    [ResponseHeader(200, QueueStatus.PositionHeader, "The fan's position: 0 when admitted, 1 for the next to be admitted.", isInteger: true)]
     [ProblemResponse(401, ProblemCodes.TokenExpired, "The queue token is missing, unknown or expired.")]
     [ProblemResponse(401, ProblemCodes.TokenInvalid, "The queue token is not a token this service issues.")]
     public static async Task<IResult> Get(HttpContext context, QueueTokens tokens, LineView lineView, PresenceBook presence,

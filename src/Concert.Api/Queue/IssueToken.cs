@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Concert.Api.Infrastructure;
 using Concert.Domain.Queue;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Wolverine.Http;
 
@@ -14,6 +15,8 @@ public static class IssueTokenEndpoint
     [Tags("Queue")]
     [EndpointSummary("Take a place in the waiting line, or get back the live token this fan already holds.")]
     [ProblemResponse(400, ProblemCodes.InvalidUser, "userId must be a UUID other than the nil UUID.")]
+    [ProducesResponseType<QueueStatus>(StatusCodes.Status200OK)]
+    [ResponseHeader(200, QueueStatus.PositionHeader, "The fan's position: 0 when admitted, 1 for the next to be admitted.", isInteger: true)]
     [EnableRateLimiting(RateLimits.IssuePolicy)]
     [ProblemResponse(429, ProblemCodes.RateLimited, "This address is asking too often: try again after Retry-After.")]
     [ProblemResponse(503, ProblemCodes.ServiceBusy, "Too many issues are waiting to be written, or the service is stopping: try again after Retry-After.")]

@@ -10,7 +10,8 @@ namespace Concert.Api.Queue;
 /// <param name="Waiting">Live waiting fans, as of <paramref name="CountedAt"/> (the last admission run).</param>
 public sealed record QueueOverview(int Waiting, int Active, int AdmittedLastMinute, int MaxActive, bool Paused, DateTimeOffset CountedAt);
 
-public sealed record ChangeQueueRequest(int? MaxActive, bool? Paused);
+/// <summary>Either member, or both.</summary>
+public sealed record ChangeQueueRequest(int? MaxActive = null, bool? Paused = null);
 
 public static class QueueOverviewEndpoint
 {

@@ -50,6 +50,8 @@ public static class PlaceReservationEndpoint
 
     [WolverinePost("/reservations")]
     [ProducesResponseType<ReservationView>(StatusCodes.Status201Created)]
+    [ResponseHeader(201, HoldTtlHeader, "Seconds the hold lasts (Holds:Duration).", isInteger: true)]
+    [ResponseHeader(201, "Location", "The reservation: /reservations/{reservationId}.")]
     [Tags("Reservations")]
     [Idempotent]
     [EndpointSummary("Hold a seat for 5 minutes (Holds:Duration); exactly one fan wins a seat, however many try at once.")]

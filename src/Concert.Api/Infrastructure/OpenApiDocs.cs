@@ -28,6 +28,9 @@ public static class OpenApiDocs
                               + "twice the service's limits, or a request Kestrel cannot parse (a NUL in the path), is refused "
                               + "by the web server itself with an empty body.",
             };
+            // Relative to where it is served (the default, said): the same document on every host, so the client
+            // generated from it is checked against any (./concert client --check).
+            document.Servers = [new OpenApiServer { Url = "/" }];
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
             {

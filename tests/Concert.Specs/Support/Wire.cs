@@ -55,7 +55,7 @@ public static class Wire
     private static JsonSerializerOptions CreateOptions()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        Json.Configure(options);
+        Concert.Api.Infrastructure.Json.Configure(options);
         return options;
     }
 }

@@ -16,7 +16,7 @@ namespace Concert.Specs.Platform;
 /// Idempotency-Keys), and every answer must be one the operation declares, in its declared media type, with its
 /// declared headers, and a body that validates against its declared schema (formats included).
 /// </summary>
-[Collection(ConcertAppCollection.Name)]
+[Collection(DocumentAppCollection.Name)]
 public sealed class ConformingToTheDocument(ConcertApp app)
 {
     private IAlbaHost Host => app.Host;

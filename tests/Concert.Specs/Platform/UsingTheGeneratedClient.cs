@@ -10,7 +10,7 @@ namespace Concert.Specs.Platform;
 /// A client generated from /openapi/v1.json by Kiota, with no hand-written HTTP, goes the whole way: the document is
 /// enough to use the service, keys and refusals included.
 /// </summary>
-[Collection(ConcertAppCollection.Name)]
+[Collection(DocumentAppCollection.Name)]
 public sealed class UsingTheGeneratedClient(ConcertApp app)
 {
     private IAlbaHost Host => app.Host;

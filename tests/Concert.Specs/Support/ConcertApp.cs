@@ -31,3 +31,13 @@ public sealed class ConcertAppCollection : ICollectionFixture<ConcertApp>
 {
     public const string Name = "Concert app";
 }
+
+/// <summary>
+/// The service for the specs that walk the OpenAPI document: a fixture of its own, so the faults other specs cause (a
+/// dropped connection, a paused report projection) do not reach the answers it checks.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class DocumentAppCollection : ICollectionFixture<ConcertApp>
+{
+    public const string Name = "OpenAPI document";
+}

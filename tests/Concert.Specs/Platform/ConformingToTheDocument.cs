@@ -48,6 +48,50 @@ public sealed class ConformingToTheDocument(ConcertApp app)
         operations.Count.ShouldBeGreaterThanOrEqualTo(23);
     }
 
+    [Fact]
+    public async Task the_document_is_valid_openapi_3_1_and_every_schema_in_it_valid_json_schema_2020_12()
+    {
+        var text = await Host.Server.CreateClient().GetStringAsync("/openapi/v1.json");
+        var document = JsonDocument.Parse(text).RootElement;
+        var strict = new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
+        var openApi = JsonSchema.FromFile(Path.Combine(AppContext.BaseDirectory, "Platform", "OpenApi", "oas-3.1-schema.json"),
+            new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+
+        Problems(openApi.Evaluate(document, strict)).ShouldBeEmpty();
+        var schemaObjects = SchemaObjects(JsonNode.Parse(text)!, "").ToList();
+        schemaObjects.Count.ShouldBeGreaterThan(50);
+        foreach (var (pointer, schema) in schemaObjects)
+        {
+            Problems(MetaSchemas.Draft202012.Evaluate(JsonSerializer.SerializeToElement(schema), strict))
+                .Select(problem => $"{pointer}: {problem}").ShouldBeEmpty();
+        }
+    }
+
+    /// <summary>Every Schema Object of the document: the components' and each parameter's, body's and header's schema.</summary>
+    private static IEnumerable<(string Pointer, JsonNode Schema)> SchemaObjects(JsonNode node, string pointer)
+    {
+        if (node is JsonObject objectNode)
+        {
+            foreach (var (key, value) in objectNode)
+            {
+                if (value is null) continue;
+                if (key == "schema" || pointer == "/components/schemas") yield return ($"{pointer}/{key}", value);
+                else foreach (var found in SchemaObjects(value, $"{pointer}/{key}")) yield return found;
+            }
+        }
+        else if (node is JsonArray array)
+        {
+            for (var i = 0; i < array.Count; i++)
+            {
+                if (array[i] is { } item) foreach (var found in SchemaObjects(item, $"{pointer}/{i}")) yield return found;
+            }
+        }
+    }
+
+    private static IEnumerable<string> Problems(EvaluationResults results) =>
+        results.IsValid ? [] : (results.Details ?? []).Where(d => d.Errors is not null)
+            .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"));
+
     private sealed record Operation(string Name, string Method, string Path, JsonObject Definition)
     {
         public string? Scheme => Definition["security"]?.AsArray().SelectMany(r => r!.AsObject().Select(p => p.Key)).FirstOrDefault();

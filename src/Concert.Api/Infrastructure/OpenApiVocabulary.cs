@@ -23,6 +23,7 @@ public static class OpenApiVocabulary
         {
             schema.Type = JsonSchemaType.String;
             schema.Format = "uuid";
+            schema.Not = new OpenApiSchema { Const = Guid.Empty.ToString() };
             schema.Description = "A fan's UUID; not the nil UUID. A fan never seen before is valid.";
             schema.Examples = ["a1b2c3d4-e5f6-4890-abcd-ef0123456789"];
         },

@@ -67,6 +67,79 @@ public sealed class ConformingToTheDocument(ConcertApp app)
         }
     }
 
+    [Fact]
+    public async Task every_example_in_the_document_is_valid_against_its_own_schema()
+    {
+        var document = JsonNode.Parse(await Host.Server.CreateClient().GetStringAsync("/openapi/v1.json"))!.AsObject();
+        var schemas = new DeclaredSchemas(document);
+        var checkedExamples = 0;
+        var violations = new List<string>();
+
+        foreach (var (pointer, schema) in SchemaObjects(document, ""))
+        {
+            foreach (var (where, node) in SchemasWithin(schema, pointer))
+            {
+                foreach (var example in node["examples"]?.AsArray() ?? [])
+                {
+                    checkedExamples++;
+                    violations.AddRange(Problems(schemas.Of(node).Evaluate(JsonSerializer.SerializeToElement(example), Strict))
+                        .Select(problem => $"{where}: {example!.ToJsonString()}: {problem}"));
+                }
+            }
+        }
+
+        foreach (var (pointer, media) in Media(document, ""))
+        {
+            foreach (var (name, example) in media["examples"]?.AsObject() ?? [])
+            {
+                checkedExamples++;
+                violations.AddRange(Problems(schemas.Of(media["schema"]!).Evaluate(JsonSerializer.SerializeToElement(example!["value"]), Strict))
+                    .Select(problem => $"{pointer} example {name}: {problem}"));
+            }
+        }
+
+        violations.ShouldBeEmpty();
+        checkedExamples.ShouldBeGreaterThan(100);
+    }
+
+    private static readonly EvaluationOptions Strict = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
+
+    /// <summary>A schema and the schemas nested in it (properties, items, additional properties).</summary>
+    private static IEnumerable<(string Pointer, JsonObject Schema)> SchemasWithin(JsonNode schema, string pointer)
+    {
+        if (schema is not JsonObject node) yield break;
+        yield return (pointer, node);
+        foreach (var (name, property) in node["properties"]?.AsObject() ?? [])
+        {
+            foreach (var found in SchemasWithin(property!, $"{pointer}/properties/{name}")) yield return found;
+        }
+
+        foreach (var keyword in new[] { "items", "additionalProperties" })
+        {
+            if (node[keyword] is { } nested) foreach (var found in SchemasWithin(nested, $"{pointer}/{keyword}")) yield return found;
+        }
+    }
+
+    /// <summary>Every media type object of the document (request bodies and answers) that has a schema.</summary>
+    private static IEnumerable<(string Pointer, JsonObject Media)> Media(JsonNode node, string pointer)
+    {
+        if (node is not JsonObject objectNode) yield break;
+        if (pointer.EndsWith("/content", StringComparison.Ordinal))
+        {
+            foreach (var (type, media) in objectNode)
+            {
+                if (media?["schema"] is not null) yield return ($"{pointer}/{type}", media.AsObject());
+            }
+
+            yield break;
+        }
+
+        foreach (var (key, value) in objectNode)
+        {
+            if (value is not null) foreach (var found in Media(value, $"{pointer}/{key}")) yield return found;
+        }
+    }
+
     /// <summary>Every Schema Object of the document: the components' and each parameter's, body's and header's schema.</summary>
     private static IEnumerable<(string Pointer, JsonNode Schema)> SchemaObjects(JsonNode node, string pointer)
     {

@@ -19,6 +19,7 @@ public static class CheckTokenEndpoint
     [EndpointSummary("The fan's place in line, whether they are admitted, and the estimated wait. Keeps a waiting token alive.")]
     [ProducesResponseType<QueueStatus>(StatusCodes.Status200OK)]
     [ResponseHeader(200, QueueStatus.PositionHeader, "The fan's position: 0 when admitted, 1 for the next to be admitted.", isInteger: true)]
+    [ResponseHeader(200, "Retry-After", "Seconds to wait before checking again: pollAfterSeconds.", isInteger: true)]
     [ProblemResponse(401, ProblemCodes.TokenExpired, "The queue token is missing, unknown or expired.")]
     [ProblemResponse(401, ProblemCodes.TokenInvalid, "The queue token is not a token this service issues.")]
     public static async Task<IResult> Get(HttpContext context, QueueTokens tokens, LineView lineView, PresenceBook presence,
@@ -39,7 +40,7 @@ public static class CheckTokenEndpoint
         await using var query = store.QuerySession();
         var (ticket, refused) = QueueGate.LiveOrRefused(await QueueStore.TicketByTokenAsync(query, token, cancellation), now);
         if (refused is not null) return TypedResults.Problem(refused);
-        if (ticket!.StatusAt(now) == TicketStatus.Active) return QueueStatus.Admitted(ticket).ToResult(context);
+        if (ticket!.StatusAt(now) == TicketStatus.Active) return QueueStatus.Admitted(ticket, options).ToResult(context);
 
         await presence.SawAsync(ticket, now, cancellation);
         return QueueStatus.Waiting(token, ticket.UserId, ticket.Seq, line, presence, now, options).ToResult(context);

@@ -17,6 +17,7 @@ public static class IssueTokenEndpoint
     [ProblemResponse(400, ProblemCodes.InvalidUser, "userId must be a UUID other than the nil UUID.")]
     [ProducesResponseType<QueueStatus>(StatusCodes.Status200OK)]
     [ResponseHeader(200, QueueStatus.PositionHeader, "The fan's position: 0 when admitted, 1 for the next to be admitted.", isInteger: true)]
+    [ResponseHeader(200, "Retry-After", "Seconds to wait before checking again: pollAfterSeconds.", isInteger: true)]
     [EnableRateLimiting(RateLimits.IssuePolicy)]
     [ProblemResponse(429, ProblemCodes.RateLimited, "This address is asking too often: try again after Retry-After.")]
     [ProblemResponse(503, ProblemCodes.ServiceBusy, "Too many issues are waiting to be written, or the service is stopping: try again after Retry-After.")]
@@ -37,7 +38,7 @@ public static class IssueTokenEndpoint
         }
 
         var now = clock.GetUtcNow();
-        if (ticket.StatusAt(now) == TicketStatus.Active) return QueueStatus.Admitted(ticket).ToResult(context);
+        if (ticket.StatusAt(now) == TicketStatus.Active) return QueueStatus.Admitted(ticket, options).ToResult(context);
 
         // A new place, or asking again while waiting: a sign of life, like a check.
         await presence.SawAsync(ticket, now, cancellation);

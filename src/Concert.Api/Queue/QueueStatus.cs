@@ -1,9 +1,12 @@
+using System.Globalization;
 using Concert.Domain.Queue;
 
 namespace Concert.Api.Queue;
 
 /// <summary>What a fan learns about their place: the body of POST /waiting/issue and GET /waiting/check.</summary>
-public sealed record QueueStatus(string Token, Guid UserId, long Position, bool Active, long EtaSeconds, DateTimeOffset ExpiresAt)
+/// <param name="PollAfterSeconds">When to check again (also Retry-After): longer the further back the fan stands.</param>
+public sealed record QueueStatus(string Token, Guid UserId, long Position, bool Active, long EtaSeconds, DateTimeOffset ExpiresAt,
+    int PollAfterSeconds)
 {
     public const string PositionHeader = "X-Queue-Position";
 
@@ -15,17 +18,20 @@ public sealed record QueueStatus(string Token, Guid UserId, long Position, bool 
         DateTimeOffset now, QueueOptions options)
     {
         var position = presence.Tell(seq, line.Line.Places.PositionOf(seq));
-        return new QueueStatus(token, userId, position, Active: false,
-            WaitingLine.EtaSeconds(position, line.Line.AdmittedLastMinute, line.Control.MaxActive ?? options.MaxActive, options.ActiveTtl),
-            now + options.WaitingTtl);
+        var eta = WaitingLine.EtaSeconds(position, line.Line.AdmittedLastMinute, line.Control.MaxActive ?? options.MaxActive,
+            options.ActiveTtl);
+        return new QueueStatus(token, userId, position, Active: false, eta, now + options.WaitingTtl,
+            WaitingLine.PollAfterSeconds(eta, options.WaitingTtl));
     }
 
-    /// <summary>A fan whose turn has come: position 0 until their turn's end.</summary>
-    public static QueueStatus Admitted(QueueTicket ticket) => new(ticket.Token, ticket.UserId, 0, Active: true, 0, ticket.LapsesAt);
+    /// <summary>A fan whose turn has come: position 0 until their turn's end, with nothing to wait for.</summary>
+    public static QueueStatus Admitted(QueueTicket ticket, QueueOptions options) =>
+        new(ticket.Token, ticket.UserId, 0, Active: true, 0, ticket.LapsesAt, WaitingLine.LongestPoll(options.WaitingTtl));
 
     public IResult ToResult(HttpContext context)
     {
-        context.Response.Headers[PositionHeader] = Position.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers[PositionHeader] = Position.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers.RetryAfter = PollAfterSeconds.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Ok(this);
     }
 }

@@ -33,6 +33,23 @@ public static class WaitingLine
     public static int FreePlaces(int maxActive, int activeNow, bool paused) =>
         paused ? 0 : Math.Max(0, maxActive - activeNow);
 
+    /// <summary>The shortest wait a fan is told to keep between checks, near the front of the line.</summary>
+    public const int ShortestPoll = 2;
+
+    /// <summary>
+    /// The longest: 30 s, and never more than a quarter of the wait that keeps a token alive, so a fan who follows the
+    /// hints never lapses, even after a lost check or two.
+    /// </summary>
+    public static int LongestPoll(TimeSpan waitingTtl) => (int)Math.Clamp(waitingTtl.TotalSeconds / 4, ShortestPoll, 30);
+
+    /// <summary>
+    /// How long a fan should wait before checking again: a tenth of the wait still ahead of them, between
+    /// <see cref="ShortestPoll"/> and <see cref="LongestPoll"/>. A fan hears about ten times before their turn, and the
+    /// crowd's checks grow with the pace of admission at the front, not with the length of the line behind.
+    /// </summary>
+    public static int PollAfterSeconds(long etaSeconds, TimeSpan waitingTtl) =>
+        (int)Math.Clamp((etaSeconds + 9) / 10, ShortestPoll, LongestPoll(waitingTtl));
+
     /// <summary>Seconds until a fan at this position is admitted: position ÷ the recent admission rate, rounded up.</summary>
     public static long EtaSeconds(long position, int admittedLastMinute, int maxActive, TimeSpan activeTtl)
     {

@@ -8,6 +8,22 @@ public sealed class QueueRules
     private static readonly DateTimeOffset Now = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Wait = TimeSpan.FromMinutes(2);
 
+    [Theory]
+    [InlineData(20)]
+    [InlineData(120)]
+    [InlineData(600)]
+    public void polling_hints_grow_with_the_wait_ahead_and_leave_room_for_lost_checks(int waitingTtlSeconds)
+    {
+        var waitingTtl = TimeSpan.FromSeconds(waitingTtlSeconds);
+
+        var hints = Enumerable.Range(0, 2_000).Select(eta => WaitingLine.PollAfterSeconds(eta, waitingTtl)).ToList();
+
+        hints.ShouldBeInOrder(SortDirection.Ascending);
+        hints[0].ShouldBe(WaitingLine.ShortestPoll);
+        hints[^1].ShouldBe(Math.Min(30, waitingTtlSeconds / 4));
+        hints.ShouldAllBe(hint => hint * 4 <= waitingTtlSeconds);
+    }
+
     [Fact]
     public void a_position_counts_the_counted_waiters_ahead()
     {

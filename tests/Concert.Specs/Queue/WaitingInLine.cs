@@ -32,6 +32,21 @@ public sealed class WaitingInLine(QueueApp app) : QueueScenarios(app)
     }
 
     [Fact]
+    public async Task a_fan_further_back_is_told_to_check_less_often_and_never_so_rarely_that_the_token_lapses()
+    {
+        var fans = new List<QueueStatus>();
+        for (var i = 0; i < 3; i++) fans.Add(await Host.Issue(Guid.NewGuid()));
+
+        var checks = new List<QueueStatus>();
+        foreach (var fan in fans) checks.Add(await Host.Check(fan.Token));
+
+        checks.Select(check => check.PollAfterSeconds).ShouldBeInOrder(SortDirection.Ascending);
+        checks[0].PollAfterSeconds.ShouldBeLessThan(checks[^1].PollAfterSeconds);
+        checks.ShouldAllBe(check => check.PollAfterSeconds == WaitingLine.PollAfterSeconds(check.EtaSeconds, App.Options.WaitingTtl));
+        checks.ShouldAllBe(check => check.PollAfterSeconds * 4 <= App.Options.WaitingTtl.TotalSeconds);
+    }
+
+    [Fact]
     public async Task tokens_are_unguessable_and_never_repeat()
     {
         var tokens = new List<string>();

@@ -27,6 +27,7 @@ public static class QueueSteps
         });
         var status = await result.Read<QueueStatus>();
         result.Context.Response.Headers[QueueStatus.PositionHeader].ToString().ShouldBe(status.Position.ToString());
+        result.Context.Response.Headers.RetryAfter.ToString().ShouldBe(status.PollAfterSeconds.ToString());
         return status;
     }
 

@@ -20,6 +20,8 @@ namespace Concert.Client.Models
         public long? EtaSeconds { get; set; }
         /// <summary>The expiresAt property</summary>
         public DateTimeOffset? ExpiresAt { get; set; }
+        /// <summary>The pollAfterSeconds property</summary>
+        public int? PollAfterSeconds { get; set; }
         /// <summary>The position property</summary>
         public long? Position { get; set; }
         /// <summary>The token property</summary>
@@ -60,6 +62,7 @@ namespace Concert.Client.Models
                 { "active", n => { Active = n.GetBoolValue(); } },
                 { "etaSeconds", n => { EtaSeconds = n.GetLongValue(); } },
                 { "expiresAt", n => { ExpiresAt = n.GetDateTimeOffsetValue(); } },
+                { "pollAfterSeconds", n => { PollAfterSeconds = n.GetIntValue(); } },
                 { "position", n => { Position = n.GetLongValue(); } },
                 { "token", n => { Token = n.GetStringValue(); } },
                 { "userId", n => { UserId = n.GetGuidValue(); } },
@@ -75,6 +78,7 @@ namespace Concert.Client.Models
             writer.WriteBoolValue("active", Active);
             writer.WriteLongValue("etaSeconds", EtaSeconds);
             writer.WriteDateTimeOffsetValue("expiresAt", ExpiresAt);
+            writer.WriteIntValue("pollAfterSeconds", PollAfterSeconds);
             writer.WriteLongValue("position", Position);
             writer.WriteStringValue("token", Token);
             writer.WriteGuidValue("userId", UserId);

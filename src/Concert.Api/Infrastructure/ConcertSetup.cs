@@ -66,7 +66,7 @@ public static class ConcertSetup
             RateLimits.CountIfMalformed(context.HttpContext, context.ProblemDetails);
             if (context.ProblemDetails.Status == StatusCodes.Status503ServiceUnavailable)
             {
-                context.HttpContext.Response.Headers.RetryAfter = "1";
+                context.HttpContext.Response.Headers.TryAdd(Microsoft.Net.Http.Headers.HeaderNames.RetryAfter, "1"); // unless the refusal said how long
             }
         });
         services.AddOpenApi(OpenApiDocs.Configure);

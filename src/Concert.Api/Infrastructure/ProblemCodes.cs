@@ -29,6 +29,7 @@ public static class ProblemCodes
     public const string NotAcceptable = "NOT_ACCEPTABLE";
     public const string NotFound = "NOT_FOUND";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
+    public const string QueueFull = "QUEUE_FULL";
     public const string QueueNotActive = "QUEUE_NOT_ACTIVE";
     public const string RateLimited = "RATE_LIMITED";
     public const string RequestFailed = "REQUEST_FAILED";

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Concert.Api.Infrastructure;
 using Concert.Domain.Queue;
+using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Wolverine.Http;
@@ -21,10 +22,13 @@ public static class IssueTokenEndpoint
     [EnableRateLimiting(RateLimits.IssuePolicy)]
     [ProblemResponse(429, ProblemCodes.RateLimited, "This address is asking too often: try again after Retry-After.")]
     [ProblemResponse(503, ProblemCodes.ServiceBusy, "Too many issues are waiting to be written, or the service is stopping: try again after Retry-After.")]
+    [ProblemResponse(503, ProblemCodes.QueueFull, "The line is full (Queue:MaxWaiting): try again after Retry-After.")]
     public static async Task<IResult> Post(IssueTokenRequest? request, HttpContext context, TokenIssuer issuer,
-        LineView lineView, PresenceBook presence, TimeProvider clock, QueueOptions options, CancellationToken cancellation)
+        LineView lineView, PresenceBook presence, IDocumentStore store, TimeProvider clock, QueueOptions options,
+        CancellationToken cancellation)
     {
         if (!Users.TryRead(request?.UserId, out var userId)) return Users.Invalid();
+        if (await IsFullForAsync(userId, issuer, lineView, store, clock, options, cancellation)) return Full(context);
 
         if (!issuer.TryIssue(userId, cancellation, out var issuing)) return Busy();
         QueueTicket ticket;
@@ -44,6 +48,28 @@ public static class IssueTokenEndpoint
         await presence.SawAsync(ticket, now, cancellation);
         var line = await lineView.CurrentAsync(cancellation);
         return QueueStatus.Waiting(ticket.Token, userId, ticket.Seq, line, presence, now, options).ToResult(context);
+    }
+
+    /// <summary>How long a fan refused by a full line is told to wait: the line drains a few admission runs' worth.</summary>
+    private static readonly TimeSpan FullLineRetry = TimeSpan.FromSeconds(10);
+
+    /// <summary>A full line refuses a new place, never a fan who already holds a live token (one read, only when full).</summary>
+    private static async Task<bool> IsFullForAsync(Guid userId, TokenIssuer issuer, LineView lineView, IDocumentStore store,
+        TimeProvider clock, QueueOptions options, CancellationToken cancellation)
+    {
+        if (options.MaxWaiting <= 0) return false;
+        var line = await lineView.CurrentAsync(cancellation);
+        if (line.Line.WaitingUpTo(issuer.LatestSeq) < options.MaxWaiting) return false;
+        await using var query = store.QuerySession();
+        var current = await query.LoadAsync<QueueTicket>(QueueTicket.StreamKey(userId), cancellation);
+        return !WaitingLine.HoldsLiveToken(current, clock.GetUtcNow());
+    }
+
+    private static IResult Full(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = ((int)FullLineRetry.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problems.Result(StatusCodes.Status503ServiceUnavailable, ProblemCodes.QueueFull,
+            "The waiting line is full: try again after Retry-After.");
     }
 
     private static IResult Busy() =>

@@ -27,6 +27,9 @@ public sealed record LineSnapshot(
 
     public int Waiting => (int)Places.Count;
 
+    /// <summary>The fans waiting by this count, with the places drawn since it up to <paramref name="latestSeq"/>.</summary>
+    public long WaitingUpTo(long latestSeq) => Places.Count + Math.Max(0, latestSeq - Places.CoveredUpToSeq);
+
     /// <summary>
     /// The admission run's count, in the run's transaction: the waiting places are this count's, less the places the run
     /// took out of the line (not yet visible to the run's own reads), plus the waiting places drawn since this count.

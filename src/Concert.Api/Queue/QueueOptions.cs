@@ -10,6 +10,13 @@ public sealed class QueueOptions
     public TimeSpan WaitingTtl { get; set; } = TimeSpan.FromMinutes(2);
     public TimeSpan ActiveTtl { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The most fans waiting at once (0: no limit). A fan who would take a new place in a full line is refused (503
+    /// QUEUE_FULL); one holding a live token still gets it back. Each node counts by its copy of the line and its own
+    /// issues since, so the line can pass the limit by what other nodes issued within one admission interval.
+    /// </summary>
+    public int MaxWaiting { get; set; }
+
     /// <summary>The keys that sign queue tokens: the first signs, every one verifies (see <see cref="QueueTokens"/>).</summary>
     public List<TokenKey> TokenKeys { get; set; } = [];
 

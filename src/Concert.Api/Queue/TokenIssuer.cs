@@ -27,6 +27,10 @@ public sealed class TokenIssuer(IDocumentStore store, QueueTokens tokens, TimePr
     private const int MostWaiting = 40 * MostPerBatch;
 
     private readonly Channel<IssueRequest> _waiting = Channel.CreateBounded<IssueRequest>(MostWaiting);
+    private long _latestSeq;
+
+    /// <summary>The latest place this node has given.</summary>
+    public long LatestSeq => Interlocked.Read(ref _latestSeq);
 
     /// <summary>
     /// Queues the fan's issue: their ticket once it has committed, a new token or the live one they hold; false when too
@@ -92,6 +96,7 @@ public sealed class TokenIssuer(IDocumentStore store, QueueTokens tokens, TimePr
                 foreach (var (userId, ticket) in await ReissueAsync(returning, stoppingToken)) tickets[userId] = ticket;
             }
 
+            foreach (var ticket in tickets.Values) RaiseLatestSeq(ticket.Seq);
             foreach (var request in batch) request.Ticket.TrySetResult(tickets[request.UserId]);
         }
         catch (Exception e) when (batch.Count > 1 && e is not OperationCanceledException && !Postgres.IsUnreachable(e))
@@ -171,6 +176,14 @@ public sealed class TokenIssuer(IDocumentStore store, QueueTokens tokens, TimePr
 
             return tickets;
         }, cancellation);
+
+    private void RaiseLatestSeq(long seq)
+    {
+        for (var latest = LatestSeq; seq > latest; latest = LatestSeq)
+        {
+            if (Interlocked.CompareExchange(ref _latestSeq, seq, latest) == latest) return;
+        }
+    }
 
     private TokenIssued Issue(Guid userId, long seq, DateTimeOffset now) =>
         WaitingLine.Issue(userId, tokens.Sign(userId, seq), seq, now, options.Times);

@@ -2,6 +2,7 @@ using Concert.Domain.Queue;
 using Alba;
 using Concert.Api.Queue;
 using Concert.Specs.Support;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Concert.Specs.Queue;
@@ -44,6 +45,29 @@ public sealed class WaitingInLine(QueueApp app) : QueueScenarios(app)
         checks[0].PollAfterSeconds.ShouldBeLessThan(checks[^1].PollAfterSeconds);
         checks.ShouldAllBe(check => check.PollAfterSeconds == WaitingLine.PollAfterSeconds(check.EtaSeconds, App.Options.WaitingTtl));
         checks.ShouldAllBe(check => check.PollAfterSeconds * 4 <= App.Options.WaitingTtl.TotalSeconds);
+    }
+
+    [Fact]
+    public async Task a_full_line_refuses_new_places_with_a_wait_but_gives_a_fan_in_it_their_token_back()
+    {
+        await using var limited = await App.StartHostAsync(web => web.UseSetting("Queue:MaxWaiting", "2"));
+        var (first, second, third) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var firstPlace = await limited.Issue(first);
+        await limited.Issue(second);
+
+        var refused = await limited.Scenario(s =>
+        {
+            s.Post.Json(new { userId = third }).ToUrl("/waiting/issue");
+            s.StatusCodeShouldBe(503);
+        });
+        var again = await limited.Issue(first);
+        await QueueApp.RunAdmission(limited);
+        var afterAdmission = await limited.Issue(third);
+
+        await refused.ShouldBeProblem(503, "QUEUE_FULL");
+        refused.Context.Response.Headers.RetryAfter.ToString().ShouldBe("10");
+        again.Token.ShouldBe(firstPlace.Token);
+        afterAdmission.Position.ShouldBe(1);
     }
 
     [Fact]

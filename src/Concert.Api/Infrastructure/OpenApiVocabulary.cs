@@ -93,11 +93,12 @@ public static class OpenApiVocabulary
 
     public static Task Apply(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken _)
     {
-        var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
+        var nullable = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type);
+        var type = nullable ?? context.JsonTypeInfo.Type;
         if (type == typeof(DateTimeOffset))
         {
             // Written as a string by Json's instant converter, which the schema exporter cannot see through.
-            schema.Type = JsonSchemaType.String | (schema.Type ?? 0) & JsonSchemaType.Null;
+            schema.Type = nullable is null ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
             schema.Format = "date-time";
         }
 

@@ -1,7 +1,8 @@
 namespace Concert.Domain.Queue;
 
 /// <summary>The operator's controls over admission. One stream; until an operator acts, the configured defaults hold.</summary>
-public sealed record QueueControl(string Id, int? MaxActive, bool Paused)
+/// <param name="OpensAt">When the sale opens, while a pre-queue stands: from the scheduling until the draw.</param>
+public sealed record QueueControl(string Id, int? MaxActive, bool Paused, DateTimeOffset? OpensAt = null)
 {
     public const string StreamKey = "queue-control";
 
@@ -13,13 +14,27 @@ public sealed record QueueControl(string Id, int? MaxActive, bool Paused)
 
     public static QueueControl Create(AdmissionResumed resumed) => Initial.Apply(resumed);
 
-    /// <summary>What an operator's request changes; nothing when it asks for what already holds.</summary>
-    public IReadOnlyList<object> Change(int? maxActive, bool? paused, DateTimeOffset now)
+    public static QueueControl Create(SaleOpeningScheduled scheduled) => Initial.Apply(scheduled);
+
+    /// <summary>Fans who take a place now stand in the pre-queue, to be drawn at the opening.</summary>
+    public bool HasPreQueue => OpensAt is not null;
+
+    /// <summary>Whether the pre-queue is due to be drawn.</summary>
+    public bool IsDueToDraw(DateTimeOffset now) => OpensAt is { } opensAt && opensAt <= now;
+
+    /// <summary>
+    /// What an operator's request changes; nothing when it asks for what already holds. An opening in the past opens at
+    /// the next admission run; calling off an opening when none stands (never set, or already drawn) changes nothing.
+    /// </summary>
+    public IReadOnlyList<object> Change(int? maxActive, bool? paused, DateTimeOffset? opensAt, bool cancelOpening,
+        DateTimeOffset now)
     {
         var changes = new List<object>();
         if (maxActive is { } capacity && capacity != MaxActive) changes.Add(new QueueCapacityChanged(capacity));
         if (paused == true && !Paused) changes.Add(new AdmissionPaused(now));
         if (paused == false && Paused) changes.Add(new AdmissionResumed(now));
+        if (cancelOpening && HasPreQueue) changes.Add(new SaleOpeningCancelled(now));
+        else if (opensAt is { } opening && opening != OpensAt) changes.Add(new SaleOpeningScheduled(opening, now));
         return changes;
     }
 
@@ -28,6 +43,9 @@ public sealed record QueueControl(string Id, int? MaxActive, bool Paused)
         QueueCapacityChanged changed => Apply(changed),
         AdmissionPaused paused => Apply(paused),
         AdmissionResumed resumed => Apply(resumed),
+        SaleOpeningScheduled scheduled => Apply(scheduled),
+        SaleOpeningCancelled cancelled => Apply(cancelled),
+        PreQueueDrawn drawn => Apply(drawn),
         _ => this,
     };
 
@@ -36,4 +54,10 @@ public sealed record QueueControl(string Id, int? MaxActive, bool Paused)
     public QueueControl Apply(AdmissionPaused paused) => this with { Paused = true };
 
     public QueueControl Apply(AdmissionResumed resumed) => this with { Paused = false };
+
+    public QueueControl Apply(SaleOpeningScheduled scheduled) => this with { OpensAt = scheduled.OpensAt };
+
+    public QueueControl Apply(SaleOpeningCancelled cancelled) => this with { OpensAt = null };
+
+    public QueueControl Apply(PreQueueDrawn drawn) => this with { OpensAt = null };
 }

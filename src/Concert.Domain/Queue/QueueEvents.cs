@@ -37,3 +37,26 @@ public sealed record AdmissionPaused(DateTimeOffset At);
 
 /// <summary>An operator let admission run again. Queue control stream.</summary>
 public sealed record AdmissionResumed(DateTimeOffset At);
+
+/// <summary>
+/// An operator set when the sale opens (or moved it). Until then every fan who takes a place stands in the pre-queue,
+/// with no position; at <paramref name="OpensAt"/> the pre-queue is drawn. Queue control stream.
+/// </summary>
+public sealed record SaleOpeningScheduled(DateTimeOffset OpensAt, DateTimeOffset At);
+
+/// <summary>An operator called off the opening before the draw: the pre-queue joins the line in arrival order. Queue control stream.</summary>
+public sealed record SaleOpeningCancelled(DateTimeOffset At);
+
+/// <summary>
+/// The pre-queue was ordered by a random draw, once. The order is a pure function of <paramref name="Seed"/> and
+/// <paramref name="Entrants"/> (<see cref="PreQueueDraw"/>): the drawn fans took the places <paramref name="FirstSeq"/>
+/// onwards in that order, each recorded on their own stream (<see cref="PlaceDrawn"/>). Queue control stream.
+/// </summary>
+/// <param name="Seed">32 bytes from a cryptographic generator, base64.</param>
+/// <param name="Entrants">The entry numbers of the fans still in the pre-queue at the draw, as runs.</param>
+/// <param name="Digest">SHA-256 of the drawn order (hex), to check a replay against.</param>
+public sealed record PreQueueDrawn(DateTimeOffset DrawnAt, string Seed, IReadOnlyList<PlaceRun> Entrants, int Count,
+    long FirstSeq, string Digest);
+
+/// <summary>A fan of the pre-queue was given their place in line by the draw. Ticket stream.</summary>
+public sealed record PlaceDrawn(string Token, long Seq);

@@ -36,6 +36,12 @@ public sealed record QueueTicket(
     public QueueTicket Apply(TokenRenewed renewed) =>
         renewed.Token == Token ? this with { LapsesAt = renewed.LapsesAt } : this;
 
+    /// <summary>A fan of the pre-queue (a place below zero, their entry number) given their place by the opening's draw.</summary>
+    public QueueTicket Apply(PlaceDrawn drawn) => drawn.Token == Token ? this with { Seq = drawn.Seq } : this;
+
+    /// <summary>In the pre-queue: no place in line until the opening's draw.</summary>
+    public bool InPreQueue => Seq < 0;
+
     public QueueTicket Apply(TokenAdmitted admitted) =>
         admitted.Token == Token
             ? this with { Status = TicketStatus.Active, AdmittedAt = admitted.AdmittedAt, LapsesAt = admitted.ExpiresAt }

@@ -207,13 +207,13 @@ public sealed class QueueRules
     {
         var control = QueueControl.Initial;
 
-        control.Change(maxActive: null, paused: false, Now).ShouldBeEmpty();
-        var changes = control.Change(maxActive: 500, paused: true, Now);
+        control.Change(maxActive: null, paused: false, opensAt: null, cancelOpening: false, Now).ShouldBeEmpty();
+        var changes = control.Change(maxActive: 500, paused: true, opensAt: null, cancelOpening: false, Now);
         changes.ShouldBe([new QueueCapacityChanged(500), new AdmissionPaused(Now)]);
         var changed = changes.Aggregate(control, (state, change) => state.Evolve(change));
         changed.ShouldBe(QueueControl.Initial with { MaxActive = 500, Paused = true });
-        changed.Change(maxActive: 500, paused: true, Now).ShouldBeEmpty();
-        changed.Change(maxActive: null, paused: false, Now).ShouldBe([new AdmissionResumed(Now)]);
+        changed.Change(maxActive: 500, paused: true, opensAt: null, cancelOpening: false, Now).ShouldBeEmpty();
+        changed.Change(maxActive: null, paused: false, opensAt: null, cancelOpening: false, Now).ShouldBe([new AdmissionResumed(Now)]);
     }
 
     private static readonly QueueTimes Times = new(Wait, TimeSpan.FromMinutes(10));

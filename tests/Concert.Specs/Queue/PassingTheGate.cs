@@ -125,7 +125,7 @@ public sealed class PassingTheGate(QueueApp app) : QueueScenarios(app)
         var overview = await Host.QueueOverview();
 
         overview.ShouldBe(new QueueOverview(Waiting: 2, Active: 3, AdmittedLastMinute: 3, MaxActive: 3, Paused: false,
-            CountedAt: App.Clock.GetUtcNow()));
+            CountedAt: App.Clock.GetUtcNow(), OpensAt: null));
     }
 
     [Fact]

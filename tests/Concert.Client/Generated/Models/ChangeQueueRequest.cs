@@ -14,8 +14,12 @@ namespace Concert.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>The cancelOpening property</summary>
+        public bool? CancelOpening { get; set; }
         /// <summary>The maxActive property</summary>
         public int? MaxActive { get; set; }
+        /// <summary>The opensAt property</summary>
+        public DateTimeOffset? OpensAt { get; set; }
         /// <summary>The paused property</summary>
         public bool? Paused { get; set; }
         /// <summary>
@@ -43,7 +47,9 @@ namespace Concert.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "cancelOpening", n => { CancelOpening = n.GetBoolValue(); } },
                 { "maxActive", n => { MaxActive = n.GetIntValue(); } },
+                { "opensAt", n => { OpensAt = n.GetDateTimeOffsetValue(); } },
                 { "paused", n => { Paused = n.GetBoolValue(); } },
             };
         }
@@ -54,7 +60,9 @@ namespace Concert.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteBoolValue("cancelOpening", CancelOpening);
             writer.WriteIntValue("maxActive", MaxActive);
+            writer.WriteDateTimeOffsetValue("opensAt", OpensAt);
             writer.WriteBoolValue("paused", Paused);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -22,6 +22,8 @@ namespace Concert.Client.Models
         public DateTimeOffset? CountedAt { get; set; }
         /// <summary>The maxActive property</summary>
         public int? MaxActive { get; set; }
+        /// <summary>The opensAt property</summary>
+        public DateTimeOffset? OpensAt { get; set; }
         /// <summary>The paused property</summary>
         public bool? Paused { get; set; }
         /// <summary>The waiting property</summary>
@@ -55,6 +57,7 @@ namespace Concert.Client.Models
                 { "admittedLastMinute", n => { AdmittedLastMinute = n.GetIntValue(); } },
                 { "countedAt", n => { CountedAt = n.GetDateTimeOffsetValue(); } },
                 { "maxActive", n => { MaxActive = n.GetIntValue(); } },
+                { "opensAt", n => { OpensAt = n.GetDateTimeOffsetValue(); } },
                 { "paused", n => { Paused = n.GetBoolValue(); } },
                 { "waiting", n => { Waiting = n.GetIntValue(); } },
             };
@@ -70,6 +73,7 @@ namespace Concert.Client.Models
             writer.WriteIntValue("admittedLastMinute", AdmittedLastMinute);
             writer.WriteDateTimeOffsetValue("countedAt", CountedAt);
             writer.WriteIntValue("maxActive", MaxActive);
+            writer.WriteDateTimeOffsetValue("opensAt", OpensAt);
             writer.WriteBoolValue("paused", Paused);
             writer.WriteIntValue("waiting", Waiting);
             writer.WriteAdditionalData(AdditionalData);

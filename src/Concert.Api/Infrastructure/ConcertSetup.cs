@@ -54,6 +54,7 @@ public static class ConcertSetup
         services.AddHostedService<OverdueHoldSweep>();
         services.AddSingleton(_ => new IdempotencyLocks(Postgres.ConnectionString(configuration)));
         services.AddSingleton<QueueTokens>();
+        services.AddSingleton<DrawnPlaces>();
         AddBackgroundSingleton<TokenIssuer>(services);
         AddBackgroundSingleton<LineView>(services);
         AddBackgroundSingleton<PresenceBook>(services);

@@ -23,7 +23,7 @@ public static class CheckTokenEndpoint
     [ProblemResponse(401, ProblemCodes.TokenExpired, "The queue token is missing, unknown or expired.")]
     [ProblemResponse(401, ProblemCodes.TokenInvalid, "The queue token is not a token this service issues.")]
     public static async Task<IResult> Get(HttpContext context, QueueTokens tokens, LineView lineView, PresenceBook presence,
-        IDocumentStore store, TimeProvider clock, QueueOptions options, CancellationToken cancellation)
+        DrawnPlaces drawn, IDocumentStore store, TimeProvider clock, QueueOptions options, CancellationToken cancellation)
     {
         var token = QueueGate.TokenOf(context);
         if (token.Length == 0) return TypedResults.Problem(QueueGate.ExpiredToken());
@@ -32,9 +32,18 @@ public static class CheckTokenEndpoint
 
         var now = clock.GetUtcNow();
         var line = await lineView.CurrentAsync(cancellation);
-        if (reading == TokenReading.Verified && line.Line.Places.MayBeWaiting(fan.Seq) && presence.TrySee(fan, now))
+        if (reading == TokenReading.Verified)
         {
-            return QueueStatus.Waiting(token, fan.UserId, fan.Seq, line, presence, now, options).ToResult(context);
+            if (fan.Seq < 0 && line.Control.HasPreQueue && presence.TrySee(fan, now))
+            {
+                return QueueStatus.InPreQueue(token, fan.UserId, line, now, options).ToResult(context);
+            }
+
+            var placed = drawn.Placed(fan);
+            if (placed.Seq > 0 && line.Line.Places.MayBeWaiting(placed.Seq) && presence.TrySee(placed, now))
+            {
+                return QueueStatus.Waiting(token, fan.UserId, placed.Seq, line, presence, now, options).ToResult(context);
+            }
         }
 
         await using var query = store.QuerySession();
@@ -43,6 +52,8 @@ public static class CheckTokenEndpoint
         if (ticket!.StatusAt(now) == TicketStatus.Active) return QueueStatus.Admitted(ticket, options).ToResult(context);
 
         await presence.SawAsync(ticket, now, cancellation);
+        if (ticket.InPreQueue) return QueueStatus.InPreQueue(token, ticket.UserId, line, now, options).ToResult(context);
+        if (reading == TokenReading.Verified) drawn.Learn(fan, ticket.Seq);
         return QueueStatus.Waiting(token, ticket.UserId, ticket.Seq, line, presence, now, options).ToResult(context);
     }
 }

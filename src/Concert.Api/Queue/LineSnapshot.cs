@@ -10,13 +10,15 @@ namespace Concert.Api.Queue;
 /// a check or an issue never counts the line. Derived data, rewritten by each admission run in the run's own
 /// transaction; the events remain the truth.
 /// </summary>
+/// <param name="PreQueue">Live fans in the pre-queue, waiting for the opening's draw.</param>
 public sealed record LineSnapshot(
     string Id,
     DateTimeOffset ComputedAt,
     WaitingPlaces Places,
     int Active,
     int AdmittedLastMinute,
-    long Counts)
+    long Counts,
+    int PreQueue = 0)
 {
     public const string TheId = "line";
 
@@ -53,7 +55,7 @@ public sealed record LineSnapshot(
             ? WaitingPlaces.Counted(coveredUpTo, await QueueStore.WaitingPlaceRunsAsync(session, 0, coveredUpTo, cancellation), run.LeftTheLine)
             : stillWaiting.Next(coveredUpTo, run.LeftTheLine,
                 await QueueStore.WaitingPlaceRunsAsync(session, Places.CoveredUpToSeq, coveredUpTo, cancellation));
-        return new LineSnapshot(TheId, now, places, run.ActiveAfter, run.AdmittedLastMinute, Counts + 1);
+        return new LineSnapshot(TheId, now, places, run.ActiveAfter, run.AdmittedLastMinute, Counts + 1, run.PreQueue);
     }
 
     /// <summary>This count's places less those the run took out, or null when the waiting tickets say otherwise.</summary>
@@ -73,4 +75,5 @@ public sealed record LineSnapshot(
 /// <param name="LeftTheLine">The places of the waiting fans the run admitted or recorded as abandoned.</param>
 /// <param name="ActiveAfter">Fans active once the run commits.</param>
 /// <param name="AdmittedLastMinute">Admissions in the minute up to the run, its own included.</param>
-public sealed record AdmissionRun(IReadOnlyCollection<long> LeftTheLine, int ActiveAfter, int AdmittedLastMinute);
+/// <param name="PreQueue">Live fans in the pre-queue.</param>
+public sealed record AdmissionRun(IReadOnlyCollection<long> LeftTheLine, int ActiveAfter, int AdmittedLastMinute, int PreQueue);

@@ -14,7 +14,7 @@ namespace Concert.Api.Queue;
 public sealed class QueueAdmission(IDocumentStore store, LineView lineView, TimeProvider clock, QueueOptions options,
     ILogger<QueueAdmission> logger) : BackgroundService
 {
-    private const string AdmissionLock = "queue-admission";
+    public const string AdmissionLock = "queue-admission";
     private const int MostExpiriesPerRun = 1_000;
 
     /// <summary>Each admission is a write to the fan's stream; a burst of free places fills over a few runs.</summary>
@@ -43,6 +43,8 @@ public sealed class QueueAdmission(IDocumentStore store, LineView lineView, Time
         {
             try
             {
+                // The node that placed the pre-queue knows at once; the others within a poll of their copy.
+                if (await OpeningDraw.PlaceThePreQueueIfDueAsync(store, clock.GetUtcNow(), cancellation)) await lineView.RefreshAsync(cancellation);
                 await AdmitAsync(cancellation);
                 return;
             }
@@ -72,7 +74,7 @@ public sealed class QueueAdmission(IDocumentStore store, LineView lineView, Time
     {
         var lapsed = await QueueStore.LapsedAsync(session, now, MostExpiriesPerRun, cancellation);
         var leftTheLine = (await AppendAllAsync(session, lapsed, current => WaitingLine.ExpireLapsed(current, now), cancellation))
-            .Where(ticket => ticket.Status == TicketStatus.Waiting)
+            .Where(ticket => ticket.Status == TicketStatus.Waiting && !ticket.InPreQueue)
             .Select(ticket => ticket.Seq)
             .ToList();
 
@@ -85,7 +87,8 @@ public sealed class QueueAdmission(IDocumentStore store, LineView lineView, Time
             : await AppendAllAsync(session, await QueueStore.NextWaitingAsync(session, now, free, cancellation),
                 current => WaitingLine.Admit(current, now, options.Times), cancellation);
         leftTheLine.AddRange(admitted.Select(ticket => ticket.Seq));
-        return new AdmissionRun(leftTheLine, active + admitted.Count, admittedLastMinute + admitted.Count);
+        return new AdmissionRun(leftTheLine, active + admitted.Count, admittedLastMinute + admitted.Count,
+            await QueueStore.CountPreQueueAsync(session, now, cancellation));
     }
 
     /// <summary>

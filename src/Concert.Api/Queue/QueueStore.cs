@@ -14,6 +14,9 @@ public static class QueueStore
 {
     private const string TicketSeq = "queue_ticket_seq";
 
+    /// <summary>Entry numbers of the pre-queue: a fan in it holds the place minus their entry number until the draw.</summary>
+    private const string PreQueueSeq = "queue_prequeue_seq";
+
     // Statuses as SQL literals for the queries the partial indexes below serve: as a parameter, PostgreSQL's generic
     // plans could not use those indexes.
     private static readonly string LiveTicket = $"status <> {(int)TicketStatus.Expired}";
@@ -52,6 +55,7 @@ public static class QueueStore
         options.Schema.For<LineSnapshot>();
 
         Sequences.Add(options, TicketSeq);
+        Sequences.Add(options, PreQueueSeq);
     }
 
     /// <summary>
@@ -89,8 +93,11 @@ public static class QueueStore
             $"""
              select d.data, s.id is not null,
                     case when s.id is null or $2 and not coalesce(d.{LiveTicket} and d.lapses_at > $3, false)
-                         then nextval('{schema}.{TicketSeq}') end
+                         then case when opening.stands then -nextval('{schema}.{PreQueueSeq}') else nextval('{schema}.{TicketSeq}') end
+                    end
              from unnest($1::text[]) with ordinality fan(k, turn)
+             cross join (select exists (select 1 from {schema}.mt_doc_queuecontrol
+                                        where id = $4 and data ->> '{nameof(QueueControl.OpensAt)}' is not null) stands) opening
              left join lateral (select id from {schema}.mt_streams where id = fan.k) s on true
              left join lateral (select data, status, lapses_at from {schema}.mt_doc_queueticket where id = fan.k) d on true
              order by fan.turn
@@ -101,6 +108,7 @@ public static class QueueStore
                 new NpgsqlParameter { Value = keys },
                 new NpgsqlParameter { Value = forReissues },
                 new NpgsqlParameter { Value = now },
+                new NpgsqlParameter { Value = QueueControl.StreamKey },
             },
         });
 
@@ -302,11 +310,30 @@ public static class QueueStore
              """,
             cancellation, after, upTo);
 
-    /// <summary>Tickets recorded as waiting up to a place: the waiting places' index alone.</summary>
+    /// <summary>Tickets recorded as waiting up to a place (not the pre-queue's): the waiting places' index alone.</summary>
     public static async Task<long> CountWaitingAsync(IQuerySession session, long upTo, CancellationToken cancellation) =>
         (await session.QueryAsync<long>(
-            $"select count(*) from {session.DocumentStore.Options.DatabaseSchemaName}.mt_doc_queueticket where {Waiting} and seq <= ?",
+            $"select count(*) from {session.DocumentStore.Options.DatabaseSchemaName}.mt_doc_queueticket where {Waiting} and seq > 0 and seq <= ?",
             cancellation, upTo))[0];
+
+    /// <summary>The live fans of the pre-queue: the waiting places' index alone.</summary>
+    public static async Task<int> CountPreQueueAsync(IQuerySession session, DateTimeOffset now, CancellationToken cancellation) =>
+        (await session.QueryAsync<int>(
+            $"select count(*)::int from {session.DocumentStore.Options.DatabaseSchemaName}.mt_doc_queueticket where {Waiting} and seq < 0 and lapses_at > ?",
+            cancellation, now))[0];
+
+    /// <summary>The live fans of the pre-queue, in arrival order.</summary>
+    public static Task<IReadOnlyList<QueueTicket>> PreQueueAsync(IQuerySession session, DateTimeOffset now, CancellationToken cancellation) =>
+        session.QueryAsync<QueueTicket>($"where d.{Waiting} and d.seq < 0 and d.lapses_at > ? order by d.seq desc", cancellation, now);
+
+    /// <summary>
+    /// Reserves <paramref name="count"/> consecutive places at the end of the line and answers the first. Only under the
+    /// count lock held alone, when no issue is drawing a place.
+    /// </summary>
+    public static async Task<long> ReservePlacesAsync(IDocumentSession session, int count, CancellationToken cancellation) =>
+        (await session.QueryAsync<long>(
+            $"select setval('{session.DocumentStore.Options.DatabaseSchemaName}.{TicketSeq}', nextval('{session.DocumentStore.Options.DatabaseSchemaName}.{TicketSeq}') + ? - 1) - (? - 1)",
+            cancellation, count, count))[0];
 
     /// <summary>Up to <paramref name="count"/> tickets whose time ran out and that are not yet recorded as expired, oldest first.</summary>
     public static Task<IReadOnlyList<QueueTicket>> LapsedAsync(IQuerySession session, DateTimeOffset now, int count,
@@ -325,7 +352,7 @@ public static class QueueStore
     /// <summary>The next <paramref name="count"/> live waiters, in issue order.</summary>
     public static Task<IReadOnlyList<QueueTicket>> NextWaitingAsync(IQuerySession session, DateTimeOffset now, int count,
         CancellationToken cancellation) =>
-        session.QueryAsync<QueueTicket>($"where d.{Waiting} and d.lapses_at > ? order by d.seq limit ?", cancellation, now, count);
+        session.QueryAsync<QueueTicket>($"where d.{Waiting} and d.seq > 0 and d.lapses_at > ? order by d.seq limit ?", cancellation, now, count);
 
     /// <summary>The line snapshot and the operator's controls, with when each was last written.</summary>
     public static async Task<(LineSnapshot? Line, QueueControl? Control, LineWritten Written)> ReadLineAsync(IQuerySession session,

@@ -50,6 +50,10 @@ public static class WaitingLine
     public static int PollAfterSeconds(long etaSeconds, TimeSpan waitingTtl) =>
         (int)Math.Clamp((etaSeconds + 9) / 10, ShortestPoll, LongestPoll(waitingTtl));
 
+    /// <summary>A fan of the pre-queue is told to come back at the opening, when their drawn place is known, or sooner.</summary>
+    public static int PollBeforeOpening(long secondsUntilOpening, TimeSpan waitingTtl) =>
+        (int)Math.Clamp(secondsUntilOpening, ShortestPoll, LongestPoll(waitingTtl));
+
     /// <summary>Seconds until a fan at this position is admitted: position ÷ the recent admission rate, rounded up.</summary>
     public static long EtaSeconds(long position, int admittedLastMinute, int maxActive, TimeSpan activeTtl)
     {

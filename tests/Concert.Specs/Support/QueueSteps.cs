@@ -1,6 +1,7 @@
 using Alba;
 using Concert.Api.Infrastructure;
 using Concert.Api.Queue;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Concert.Specs.Support;
 
@@ -42,7 +43,10 @@ public static class QueueSteps
         await result.ShouldBeProblem(401, code);
     }
 
-    /// <summary>An operator's change to the line's controls (PATCH /admin/queue).</summary>
+    /// <summary>
+    /// An operator's change to the line's controls (PATCH /admin/queue), once this node's copy of them has caught up (it
+    /// polls every <see cref="LineView.PollInterval"/>).
+    /// </summary>
     public static async Task<QueueOverview> ChangeQueue(this IAlbaHost host, object change)
     {
         var result = await host.Scenario(s =>
@@ -51,6 +55,7 @@ public static class QueueSteps
             s.WithRequestHeader(AdminKey.Header, SpecApp.AdminKey);
             s.StatusCodeShouldBe(200);
         });
+        await host.Services.GetRequiredService<LineView>().RefreshAsync(CancellationToken.None);
         return await result.Read<QueueOverview>();
     }
 

@@ -20,10 +20,14 @@ namespace Concert.Client.Models
         public long? EtaSeconds { get; set; }
         /// <summary>The expiresAt property</summary>
         public DateTimeOffset? ExpiresAt { get; set; }
+        /// <summary>The opensAt property</summary>
+        public DateTimeOffset? OpensAt { get; set; }
         /// <summary>The pollAfterSeconds property</summary>
         public int? PollAfterSeconds { get; set; }
         /// <summary>The position property</summary>
         public long? Position { get; set; }
+        /// <summary>The status property</summary>
+        public global::Concert.Client.Models.QueueStanding? Status { get; set; }
         /// <summary>The token property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -62,8 +66,10 @@ namespace Concert.Client.Models
                 { "active", n => { Active = n.GetBoolValue(); } },
                 { "etaSeconds", n => { EtaSeconds = n.GetLongValue(); } },
                 { "expiresAt", n => { ExpiresAt = n.GetDateTimeOffsetValue(); } },
+                { "opensAt", n => { OpensAt = n.GetDateTimeOffsetValue(); } },
                 { "pollAfterSeconds", n => { PollAfterSeconds = n.GetIntValue(); } },
                 { "position", n => { Position = n.GetLongValue(); } },
+                { "status", n => { Status = n.GetEnumValue<global::Concert.Client.Models.QueueStanding>(); } },
                 { "token", n => { Token = n.GetStringValue(); } },
                 { "userId", n => { UserId = n.GetGuidValue(); } },
             };
@@ -78,8 +84,10 @@ namespace Concert.Client.Models
             writer.WriteBoolValue("active", Active);
             writer.WriteLongValue("etaSeconds", EtaSeconds);
             writer.WriteDateTimeOffsetValue("expiresAt", ExpiresAt);
+            writer.WriteDateTimeOffsetValue("opensAt", OpensAt);
             writer.WriteIntValue("pollAfterSeconds", PollAfterSeconds);
             writer.WriteLongValue("position", Position);
+            writer.WriteEnumValue<global::Concert.Client.Models.QueueStanding>("status", Status);
             writer.WriteStringValue("token", Token);
             writer.WriteGuidValue("userId", UserId);
             writer.WriteAdditionalData(AdditionalData);

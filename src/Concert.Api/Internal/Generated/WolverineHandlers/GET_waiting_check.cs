@@ -14,6 +14,7 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class GET_waiting_check : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
+        private readonly Concert.Api.Queue.DrawnPlaces _drawnPlaces;
         private readonly Concert.Api.Queue.LineView _lineView;
         private readonly Concert.Api.Queue.PresenceBook _presenceBook;
         private readonly Concert.Api.Queue.QueueOptions _queueOptions;
@@ -21,9 +22,10 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Marten.IDocumentStore _documentStore;
         private readonly System.TimeProvider _timeProvider;
 
-        public GET_waiting_check(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Concert.Api.Queue.LineView lineView, Concert.Api.Queue.PresenceBook presenceBook, Concert.Api.Queue.QueueOptions queueOptions, Concert.Api.Queue.QueueTokens queueTokens, Marten.IDocumentStore documentStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public GET_waiting_check(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Concert.Api.Queue.DrawnPlaces drawnPlaces, Concert.Api.Queue.LineView lineView, Concert.Api.Queue.PresenceBook presenceBook, Concert.Api.Queue.QueueOptions queueOptions, Concert.Api.Queue.QueueTokens queueTokens, Marten.IDocumentStore documentStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
+            _drawnPlaces = drawnPlaces;
             _lineView = lineView;
             _presenceBook = presenceBook;
             _queueOptions = queueOptions;
@@ -39,7 +41,7 @@ namespace Internal.Generated.WolverineHandlers
             {
                 
                 // The actual HTTP request handler execution
-                var result = await Concert.Api.Queue.CheckTokenEndpoint.Get(httpContext, _queueTokens, _lineView, _presenceBook, _documentStore, _timeProvider, _queueOptions, httpContext.RequestAborted).ConfigureAwait(false);
+                var result = await Concert.Api.Queue.CheckTokenEndpoint.Get(httpContext, _queueTokens, _lineView, _presenceBook, _drawnPlaces, _documentStore, _timeProvider, _queueOptions, httpContext.RequestAborted).ConfigureAwait(false);
 
                 await result.ExecuteAsync(httpContext).ConfigureAwait(false);
             }

@@ -1,0 +1,55 @@
+using Concert.Api.Infrastructure;
+using Concert.Domain.Queue;
+using Marten;
+
+namespace Concert.Api.Queue;
+
+/// <summary>
+/// The sale's opening, run by the admission job before each run's admissions: once the opening is due, the fans still
+/// in the pre-queue are drawn (<see cref="PreQueueDraw"/>) and take consecutive places at the end of the line in drawn
+/// order; after an opening is called off, they take them in arrival order. One transaction, under the admission lock
+/// and the count lock held alone (no issue is between drawing a place and committing it, so nobody who entered the
+/// pre-queue is missed, and everyone who comes after stands behind), and written against the version of the control
+/// stream it read: with several nodes, across restarts, the draw is recorded once.
+/// </summary>
+public static class OpeningDraw
+{
+    /// <returns>Whether it placed the pre-queue (or recorded a draw of nobody).</returns>
+    public static async Task<bool> PlaceThePreQueueIfDueAsync(IDocumentStore store, DateTimeOffset now, CancellationToken cancellation)
+    {
+        await using (var query = store.QuerySession())
+        {
+            var standing = await QueueStore.ControlAsync(query, cancellation);
+            if (standing.HasPreQueue ? !standing.IsDueToDraw(now) : await QueueStore.CountPreQueueAsync(query, now, cancellation) == 0) return false;
+        }
+
+        await using var session = store.LightweightSession();
+        await Transactions.BeginAsync(session);
+        await Locks.TakeAsync(session, QueueAdmission.AdmissionLock, cancellation);
+        await Locks.TakeAsync(session, QueueStore.CountLock, cancellation);
+        var control = await session.Events.FetchForWriting<QueueControl>(QueueControl.StreamKey, cancellation);
+        var current = control.Aggregate ?? QueueControl.Initial;
+        var due = current.IsDueToDraw(now);
+        if (current.HasPreQueue && !due) return false; // moved meanwhile
+
+        var entrants = (await QueueStore.PreQueueAsync(session, now, cancellation)).ToDictionary(ticket => -ticket.Seq);
+        if (!due && entrants.Count == 0) return false;
+        var firstSeq = entrants.Count == 0 ? 0 : await QueueStore.ReservePlacesAsync(session, entrants.Count, cancellation);
+        IReadOnlyList<long> order = entrants.Keys.Order().ToList();
+        if (due)
+        {
+            var seed = PreQueueDraw.NewSeed();
+            order = PreQueueDraw.Order(seed, entrants.Keys);
+            control.AppendOne(PreQueueDraw.Draw(seed, entrants.Keys, firstSeq, now));
+        }
+
+        for (var i = 0; i < order.Count; i++)
+        {
+            var ticket = entrants[order[i]];
+            session.Events.Append(ticket.Id, new PlaceDrawn(ticket.Token, firstSeq + i));
+        }
+
+        await session.SaveChangesAsync(cancellation);
+        return true;
+    }
+}

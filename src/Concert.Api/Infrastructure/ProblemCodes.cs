@@ -12,6 +12,7 @@ public static class ProblemCodes
     public const string BalanceLimitExceeded = "BALANCE_LIMIT_EXCEEDED";
     public const string ConcertNotFound = "CONCERT_NOT_FOUND";
     public const string Conflict = "CONFLICT";
+    public const string DrawNotFound = "DRAW_NOT_FOUND";
     public const string Forbidden = "FORBIDDEN";
     public const string HeadersTooLarge = "HEADERS_TOO_LARGE";
     public const string IdempotencyKeyInFlight = "IDEMPOTENCY_KEY_IN_FLIGHT";

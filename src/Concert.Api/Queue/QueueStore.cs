@@ -384,11 +384,30 @@ public static class QueueStore
             cancellation, LineSnapshot.TheId, QueueControl.StreamKey))[0];
     }
 
+    /// <summary>The places the fans' streams record for a draw's places, with the entry each fan held (support's audit).</summary>
+    public static Task<IReadOnlyList<EntryPlace>> DrawnPlacesAsync(IQuerySession session, long firstSeq, int count,
+        CancellationToken cancellation)
+    {
+        var events = (EventGraph)session.DocumentStore.Options.Events;
+        return session.QueryAsync<EntryPlace>(
+            $"""
+             select json_build_object('Entry', -(i.data ->> '{nameof(TokenIssued.Seq)}')::bigint, 'Place', (p.data ->> '{nameof(PlaceDrawn.Seq)}')::bigint)
+             from {events.DatabaseSchemaName}.mt_events p
+             join {events.DatabaseSchemaName}.mt_events i on i.stream_id = p.stream_id and i.type = ?
+                  and i.data ->> '{nameof(TokenIssued.Token)}' = p.data ->> '{nameof(PlaceDrawn.Token)}'
+             where p.type = ? and (p.data ->> '{nameof(PlaceDrawn.Seq)}')::bigint between ? and ?
+             """,
+            cancellation, events.EventMappingFor(typeof(TokenIssued)).EventTypeName, events.EventMappingFor(typeof(PlaceDrawn)).EventTypeName,
+            firstSeq, firstSeq + count - 1);
+    }
+
     public static async Task<QueueControl> ControlAsync(IQuerySession session, CancellationToken cancellation) =>
         await session.LoadAsync<QueueControl>(QueueControl.StreamKey, cancellation) ?? QueueControl.Initial;
 }
 
 public sealed record LineWritten(DateTimeOffset? Line, DateTimeOffset? Control);
+
+public sealed record EntryPlace(long Entry, long Place);
 
 internal sealed record LineRow(LineSnapshot? Line, DateTimeOffset? LineWritten, QueueControl? Control, DateTimeOffset? ControlWritten);
 

@@ -33,6 +33,18 @@ public sealed record SeatMapAt(long ScheduleId, DateTimeOffset At, IReadOnlyList
 public sealed record BalanceAt(Guid UserId, DateTimeOffset At, long Balance);
 
 /// <summary>Replays of the event store for support: the HTTP endpoints and the `support` command read through here.</summary>
+/// <summary>A draw of the pre-queue as support replays it.</summary>
+/// <param name="Digest">The digest the draw recorded.</param>
+/// <param name="ReplayedDigest">The digest of the order recomputed from the recorded seed and entrants.</param>
+/// <param name="Matches">The recomputed order is the recorded one.</param>
+/// <param name="PlacesMatch">Each drawn fan's stream records the place that order gives them (FirstSeq onwards).</param>
+/// <param name="Order">The first entries (entry numbers, in arrival order from 1) in drawn order.</param>
+public sealed record DrawAudit(DateTimeOffset DrawnAt, string Seed, int Count, long FirstSeq, string Digest,
+    string ReplayedDigest, bool Matches, bool PlacesMatch, IReadOnlyList<long> Order)
+{
+    public const int FirstShown = 100;
+}
+
 public static class SupportReplay
 {
     public static Task<History> ReservationAsync(IQuerySession session, long reservationId, CancellationToken cancellation) =>
@@ -57,6 +69,23 @@ public static class SupportReplay
         if (streamKey is null) return new History($"token {token}", []);
         var history = await StreamAsync(session, $"token {token}", streamKey, cancellation);
         return history with { Events = history.Events.Where(e => TokenOf(e.Data) == token).ToList() };
+    }
+
+    /// <summary>
+    /// The last draw of the pre-queue, replayed from its events: the order recomputed from the recorded seed and entrants
+    /// against the recorded digest, and the places the fans' own streams say they were given against that order.
+    /// </summary>
+    public static async Task<DrawAudit?> DrawAsync(IQuerySession session, CancellationToken cancellation)
+    {
+        var events = await session.Events.FetchStreamAsync(QueueControl.StreamKey, token: cancellation);
+        if (events.Select(e => e.Data).OfType<PreQueueDrawn>().LastOrDefault() is not { } drawn) return null;
+        var (order, matches) = PreQueueDraw.Replay(drawn);
+        var given = (await QueueStore.DrawnPlacesAsync(session, drawn.FirstSeq, drawn.Count, cancellation))
+            .ToDictionary(place => place.Entry, place => place.Place);
+        var placesMatch = given.Count == order.Length
+                          && order.Select((entry, i) => given.GetValueOrDefault(entry) == drawn.FirstSeq + i).All(same => same);
+        return new DrawAudit(drawn.DrawnAt, drawn.Seed, drawn.Count, drawn.FirstSeq, drawn.Digest, PreQueueDraw.Digest(order),
+            matches, placesMatch, order.Take(DrawAudit.FirstShown).ToList());
     }
 
     public static async Task<SeatMapAt?> SeatMapAsync(IQuerySession session, long scheduleId, DateTimeOffset at,
@@ -99,6 +128,7 @@ public static class SupportReplay
         TokenRenewed renewed => renewed.Token,
         TokenAdmitted admitted => admitted.Token,
         TokenExpired expired => expired.Token,
+        PlaceDrawn drawn => drawn.Token,
         _ => null,
     };
 }

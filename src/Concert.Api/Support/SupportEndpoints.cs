@@ -57,6 +57,18 @@ public static class SupportEndpoints
         return Found(await SupportReplay.TokenAsync(session, token, cancellation), ProblemCodes.TokenNotFound);
     }
 
+    [WolverineGet("/admin/support/queue/draw")]
+    [Tags("Support")]
+    [EndpointSummary("The last draw of the pre-queue replayed from its events: the order recomputed from the recorded seed and entrants, checked against the recorded digest and against the places the fans' streams record.")]
+    [ProblemResponse(404, ProblemCodes.DrawNotFound, "No pre-queue has been drawn.")]
+    public static async Task<Results<Ok<DrawAudit>, ProblemHttpResult>> Draw(IDocumentStore store, CancellationToken cancellation)
+    {
+        await using var session = store.QuerySession();
+        return await SupportReplay.DrawAsync(session, cancellation) is { } audit
+            ? TypedResults.Ok(audit)
+            : Problems.NotFound(ProblemCodes.DrawNotFound, "No pre-queue has been drawn.");
+    }
+
     [WolverineGet("/admin/support/schedules/{scheduleId}/seats")]
     [Tags("Support")]
     [EndpointSummary("A schedule's seat map as it stood at `at` (an instant with Z or an offset; default now), rebuilt from the seats' events.")]

@@ -29,6 +29,7 @@ public sealed class ConformingToTheDocument(ConcertApp app)
         var violations = new List<string>();
         var answeredWithSuccess = new HashSet<string>();
         var operations = Operations(document).ToList();
+        await AnOpeningIsDrawn();
 
         foreach (var operation in operations)
         {
@@ -200,6 +201,20 @@ public sealed class ConformingToTheDocument(ConcertApp app)
         var hold = await (await Host.Hold(fan, concert, 40, expectedStatus: 201)).Read<ReservationView>();
         await Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30)); // the reports have the hold
         return new World(concert.ConcertId, concert.Schedules[0].ScheduleId, hold.ReservationId, hold.Price, fan, Guid.NewGuid());
+    }
+
+    /// <summary>A sale opened at once and drawn by the admission job, so support has a draw to replay.</summary>
+    private async Task AnOpeningIsDrawn()
+    {
+        await SendAsync(new Request("open", "PATCH", "/admin/queue", new() { ["X-Admin-Key"] = SpecApp.AdminKey },
+            $$"""{"opensAt":"{{DateTimeOffset.UtcNow:O}}"}"""));
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while ((await SendAsync(new Request("draw", "GET", "/admin/support/queue/draw",
+                   new() { ["X-Admin-Key"] = SpecApp.AdminKey }, null))).Status != 200)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the opening was never drawn");
+            await Task.Delay(50);
+        }
     }
 
     private async Task RestoreTheLine() =>

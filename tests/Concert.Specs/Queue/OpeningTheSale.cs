@@ -1,4 +1,5 @@
 using Concert.Api.Queue;
+using Concert.Api.Support;
 using Concert.Domain.Queue;
 using Concert.Specs.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,6 +43,7 @@ public sealed class OpeningTheSale(QueueApp app) : QueueScenarios(app)
     [Fact]
     public async Task the_recorded_draw_replays_to_the_places_the_fans_were_given()
     {
+        await Host.AdminGetRefused("/admin/support/queue/draw", 404);
         await Host.ChangeQueue(new { opensAt = OpensAt });
         var early = new List<QueueStatus>();
         for (var i = 0; i < 5; i++) early.Add(await Host.Issue(Guid.NewGuid()));
@@ -61,6 +63,9 @@ public sealed class OpeningTheSale(QueueApp app) : QueueScenarios(app)
         matches.ShouldBeTrue();
         drawn.Count.ShouldBe(5);
         order.Select(entry => placeOfEntry[entry]).ShouldBe(Enumerable.Range(0, 5).Select(i => drawn.FirstSeq + i));
+        var audit = await Host.AdminGet<DrawAudit>("/admin/support/queue/draw");
+        (audit.Matches, audit.PlacesMatch, audit.Count, audit.ReplayedDigest).ShouldBe((true, true, 5, drawn.Digest));
+        audit.Order.ShouldBe(order);
     }
 
     [Fact]

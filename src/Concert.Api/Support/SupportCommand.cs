@@ -7,7 +7,7 @@ namespace Concert.Api.Support;
 
 public sealed class SupportInput : NetCoreInput
 {
-    [Description("reservation | seat | wallet | token | seats (a seat map) | balance | draw (the pre-queue's last draw, replayed)")]
+    [Description("reservation | seat | wallet | token | seats (a seat map) | balance | draw (with id last: the pre-queue's last draw, replayed)")]
     public string Subject { get; set; } = "";
 
     [Description("the reservation id, schedule id, user id or token")]
@@ -45,13 +45,13 @@ public sealed class SupportCommand : JasperFxAsyncCommand<SupportInput>
             "token" => await SupportReplay.TokenAsync(session, input.Id, default),
             "seats" when long.TryParse(input.Id, out var id) => await SupportReplay.SeatMapAsync(session, id, at, default),
             "balance" when Users.TryParse(input.Id, out var user) => await SupportReplay.BalanceAsync(session, user, at, default),
-            "draw" => await SupportReplay.DrawAsync(session, default) ?? (object)"no pre-queue has been drawn",
+            "draw" when input.Id == "last" => await SupportReplay.DrawAsync(session, default) ?? (object)"no pre-queue has been drawn",
             _ => null,
         };
         if (answer is null)
         {
             await Console.Error.WriteLineAsync(
-                "usage: support reservation ID | seat SCHEDULE_ID --seat N | wallet USER_ID | token TOKEN | seats SCHEDULE_ID [--at INSTANT] | balance USER_ID [--at INSTANT] | draw");
+                "usage: support reservation ID | seat SCHEDULE_ID --seat N | wallet USER_ID | token TOKEN | seats SCHEDULE_ID [--at INSTANT] | balance USER_ID [--at INSTANT] | draw last");
             return false;
         }
 

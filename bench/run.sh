@@ -33,6 +33,12 @@
 #               at once; on a database of its own; measured after BENCH_JOURNEY_WARMUP [30] s, once the JIT has
 #               compiled the write paths' optimized code. BENCH_JOURNEY_RATE: journeys a second, started at that
 #               pace (each by a free fan), instead of each fan going again as soon as it is through
+#   opening     BENCH_OPENING_FANS [50,000] distinct fans take a place in the 60 s before the sale opens (paced
+#               evenly; Queue defaults otherwise), each polling only when its hint (pollAfterSeconds) says, for 60 s
+#               after the opening (bench/Opening). Reports the pre-queue's checks/s, the draw's duration and when it
+#               committed after opensAt, whether the support replay of the draw matches its seed and the places
+#               given, when the last fan learned its drawn place, and the crowd's checks/s with the hints followed;
+#               a lapse (a fan who followed the hints and lost the place) is a failure
 #   balance, charge and pay share a database; after pay and after journey the bench checks that money is conserved
 #   (grants + charges − payments = the sum of the balances, from the events) and that no seat was sold twice.
 # The hold scenarios run on a database of their own (a line of 100,000 waiting fans would stand before their fans);
@@ -45,7 +51,7 @@
 #      BENCH_CONN_EXTRA: appended to the service's connection string (e.g. ";Maximum Pool Size=32").
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-scenarios=("$@"); [ ${#scenarios[@]} -gt 0 ] || scenarios=(pgbench seats issue check crowd hold-storm holds holds-under-crowd expiry balance charge pay journey)
+scenarios=("$@"); [ ${#scenarios[@]} -gt 0 ] || scenarios=(pgbench seats issue check crowd hold-storm holds holds-under-crowd expiry balance charge pay journey opening)
 seconds="${BENCH_SECONDS:-15}"
 warmup="${BENCH_WARMUP:-10}"
 port=5098
@@ -63,6 +69,7 @@ pg_port="${CONCERT_PG_PORT:-55432}"
 psql_bench() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -Atq "$@"; }
 dotnet build "$root/src/Concert.Api" -c Release -v quiet -nologo >/dev/null
 dotnet build "$root/bench/Journey" -c Release -v quiet -nologo >/dev/null
+dotnet build "$root/bench/Opening" -c Release -v quiet -nologo >/dev/null
 mkdir -p "$root/.local"
 server_pid=""
 stop_server() {
@@ -184,6 +191,7 @@ write_connections="${BENCH_WRITE_CONNECTIONS:-32}"
 journey_fans="${BENCH_JOURNEY_FANS:-128}"
 journey_warmup="${BENCH_JOURNEY_WARMUP:-30}"
 journey_rate="${BENCH_JOURNEY_RATE:-0}"
+opening_fans="${BENCH_OPENING_FANS:-50000}"
 admission_interval="${BENCH_ADMISSION_INTERVAL:-00:00:00.1}"
 pay_rate="${BENCH_PAY_RATE:-0}"
 charge_rate="${BENCH_CHARGE_RATE:-0}"
@@ -358,12 +366,17 @@ for scenario in "${scenarios[@]}"; do
       done < <(echo "$results" | grep '^RESULT')
       [ -s "$work/journey.log" ] && { echo "journey failures (first 5):"; sort "$work/journey.log" | uniq -c | sort -rn | head -5; } >&2
       ;;
+    opening)
+      start_server
+      result="$("$root/bench/Opening/bin/Release/net10.0/Opening" "$url" "$admin_key" "$opening_fans" 60 60 | grep '^RESULT')"
+      rows+=("$(printf '%-10s %5s  %s' opening 64 "${result#RESULT }")")
+      ;;
   esac
   case "$scenario" in
     pay|journey) rows+=("$(money_check)") ;;
   esac
   case "$scenario" in
-    balance|charge|pay|journey|pgbench|crowd|holds-under-crowd) ;;
+    balance|charge|pay|journey|pgbench|crowd|holds-under-crowd|opening) ;;
     hold-storm)
       target="$(open_schedules 1)"
       schedule_id="${target#*:}"

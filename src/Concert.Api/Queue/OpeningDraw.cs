@@ -35,20 +35,20 @@ public static class OpeningDraw
         var entrants = (await QueueStore.PreQueueAsync(session, now, cancellation)).ToDictionary(ticket => -ticket.Seq);
         if (!due && entrants.Count == 0) return false;
         var firstSeq = entrants.Count == 0 ? 0 : await QueueStore.ReservePlacesAsync(session, entrants.Count, cancellation);
-        IReadOnlyList<long> order = entrants.Keys.Order().ToList();
+        IReadOnlyList<long> order;
         if (due)
         {
             var seed = PreQueueDraw.NewSeed();
             order = PreQueueDraw.Order(seed, entrants.Keys);
             control.AppendOne(PreQueueDraw.Draw(seed, entrants.Keys, firstSeq, now));
         }
-
-        for (var i = 0; i < order.Count; i++)
+        else
         {
-            var ticket = entrants[order[i]];
-            session.Events.Append(ticket.Id, new PlaceDrawn(ticket.Token, firstSeq + i));
+            order = entrants.Keys.Order().ToList();
+            control.AppendOne(new PreQueueJoinedLine(now, order.Count, firstSeq));
         }
 
+        await QueueStore.PlaceDrawnAsync(session, order.Select((entry, i) => (entrants[entry], firstSeq + i)).ToList(), cancellation);
         await session.SaveChangesAsync(cancellation);
         return true;
     }

@@ -384,6 +384,60 @@ public static class QueueStore
             cancellation, LineSnapshot.TheId, QueueControl.StreamKey))[0];
     }
 
+    /// <summary>
+    /// Gives the fans of the pre-queue their places, in set-based statements inside the caller's transaction: each
+    /// stream's version moves on, a PlaceDrawn is appended to it and its ticket view takes the place, as Marten writes
+    /// them (a draw gives tens of thousands of places at once; Marten's own append is a call and a view update per
+    /// stream). The caller holds the admission lock, so nothing else writes these streams meanwhile.
+    /// </summary>
+    public static async Task PlaceDrawnAsync(IDocumentSession session, IReadOnlyList<(QueueTicket Ticket, long Seq)> placed,
+        CancellationToken cancellation)
+    {
+        var store = session.DocumentStore;
+        var schema = store.Options.DatabaseSchemaName;
+        var events = (EventGraph)store.Options.Events;
+        var serializer = store.Options.Serializer();
+        var eventType = events.EventMappingFor(typeof(PlaceDrawn));
+        await using var command = new NpgsqlCommand(
+            $"""
+             with drawn as (
+                 select * from unnest($1::text[], $2::uuid[], $3::jsonb[], $4::bigint[]) with ordinality d(stream_id, id, data, seq, turn)),
+             bumped as (
+                 update {schema}.mt_streams s set version = s.version + 1, timestamp = now()
+                 from drawn d where s.id = d.stream_id
+                 returning s.id, s.version),
+             appended as (
+                 insert into {schema}.mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type,
+                                                 is_archived, correlation_id, headers)
+                 select nextval('{schema}.mt_events_sequence'), d.id, d.stream_id, b.version, d.data, $5, $6, now(), $7, false, null, 'null'
+                 from drawn d join bumped b on b.id = d.stream_id
+                 order by d.turn
+                 returning 1)
+             update {schema}.mt_doc_queueticket t
+             set seq = d.seq, data = jsonb_set(t.data, $8::text[], to_jsonb(d.seq)),
+                 mt_last_modified = transaction_timestamp()
+             from drawn d where t.id = d.stream_id
+             """, session.Connection)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter { Value = placed.Select(place => place.Ticket.Id).ToArray() },
+                new NpgsqlParameter { Value = placed.Select(_ => Guid.CreateVersion7()).ToArray() },
+                new NpgsqlParameter
+                {
+                    Value = placed.Select(place => serializer.ToJson(new PlaceDrawn(place.Ticket.Token, place.Seq))).ToArray(),
+                    NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+                },
+                new NpgsqlParameter { Value = placed.Select(place => place.Seq).ToArray() },
+                new NpgsqlParameter { Value = eventType.EventTypeName },
+                new NpgsqlParameter { Value = JasperFx.StorageConstants.DefaultTenantId },
+                new NpgsqlParameter { Value = eventType.DotNetTypeName },
+                new NpgsqlParameter { Value = new[] { nameof(QueueTicket.Seq) } },
+            },
+        };
+        await command.ExecuteNonQueryAsync(cancellation);
+    }
+
     /// <summary>The places the fans' streams record for a draw's places, with the entry each fan held (support's audit).</summary>
     public static Task<IReadOnlyList<EntryPlace>> DrawnPlacesAsync(IQuerySession session, long firstSeq, int count,
         CancellationToken cancellation)

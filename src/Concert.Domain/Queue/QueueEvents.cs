@@ -58,5 +58,11 @@ public sealed record SaleOpeningCancelled(DateTimeOffset At);
 public sealed record PreQueueDrawn(DateTimeOffset DrawnAt, string Seed, IReadOnlyList<PlaceRun> Entrants, int Count,
     long FirstSeq, string Digest);
 
+/// <summary>
+/// After an opening was called off, the fans still in the pre-queue took the places <paramref name="FirstSeq"/> onwards
+/// in arrival order, each recorded on their own stream (<see cref="PlaceDrawn"/>). Queue control stream.
+/// </summary>
+public sealed record PreQueueJoinedLine(DateTimeOffset At, int Count, long FirstSeq);
+
 /// <summary>A fan of the pre-queue was given their place in line by the draw. Ticket stream.</summary>
 public sealed record PlaceDrawn(string Token, long Seq);

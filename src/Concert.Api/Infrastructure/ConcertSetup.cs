@@ -55,6 +55,7 @@ public static class ConcertSetup
         services.AddSingleton(_ => new IdempotencyLocks(Postgres.ConnectionString(configuration)));
         services.AddSingleton<QueueTokens>();
         services.AddSingleton<DrawnPlaces>();
+        services.AddSingleton<ClientTokens>();
         AddBackgroundSingleton<TokenIssuer>(services);
         AddBackgroundSingleton<LineView>(services);
         AddBackgroundSingleton<PresenceBook>(services);

@@ -40,6 +40,7 @@ public static class ProblemCodes
     public const string SeatNotFound = "SEAT_NOT_FOUND";
     public const string ServiceBusy = "SERVICE_BUSY";
     public const string TokenExpired = "TOKEN_EXPIRED";
+    public const string TooManyTokens = "TOO_MANY_TOKENS";
     public const string TokenInvalid = "TOKEN_INVALID";
     public const string TokenNotFound = "TOKEN_NOT_FOUND";
     public const string TokenUserMismatch = "TOKEN_USER_MISMATCH";

@@ -23,11 +23,14 @@ public static class IssueTokenEndpoint
     [ProblemResponse(429, ProblemCodes.RateLimited, "This address is asking too often: try again after Retry-After.")]
     [ProblemResponse(503, ProblemCodes.ServiceBusy, "Too many issues are waiting to be written, or the service is stopping: try again after Retry-After.")]
     [ProblemResponse(503, ProblemCodes.QueueFull, "The line is full (Queue:MaxWaiting): try again after Retry-After.")]
+    [ProblemResponse(429, ProblemCodes.TooManyTokens, "This address holds as many live tokens as it may (Queue:MaxTokensPerClient): try again after Retry-After.")]
     public static async Task<IResult> Post(IssueTokenRequest? request, HttpContext context, TokenIssuer issuer,
-        LineView lineView, PresenceBook presence, IDocumentStore store, TimeProvider clock, QueueOptions options,
-        CancellationToken cancellation)
+        LineView lineView, PresenceBook presence, ClientTokens clientTokens, IDocumentStore store, TimeProvider clock,
+        QueueOptions options, CancellationToken cancellation)
     {
         if (!Users.TryRead(request?.UserId, out var userId)) return Users.Invalid();
+        var client = RateLimits.ClientOf(context);
+        if (!await clientTokens.MayIssueAsync(client, userId, cancellation)) return TooManyTokens(context);
         if (await IsFullForAsync(userId, issuer, lineView, store, clock, options, cancellation)) return Full(context);
 
         if (!issuer.TryIssue(userId, cancellation, out var issuing)) return Busy();
@@ -41,6 +44,7 @@ public static class IssueTokenEndpoint
             return Busy(); // the service is stopping
         }
 
+        clientTokens.Issued(client, userId);
         var now = clock.GetUtcNow();
         if (ticket.StatusAt(now) == TicketStatus.Active) return QueueStatus.Admitted(ticket, options).ToResult(context);
 
@@ -71,6 +75,16 @@ public static class IssueTokenEndpoint
         context.Response.Headers.RetryAfter = ((int)FullLineRetry.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Problems.Result(StatusCodes.Status503ServiceUnavailable, ProblemCodes.QueueFull,
             "The waiting line is full: try again after Retry-After.");
+    }
+
+    /// <summary>How long an address at its limit is told to wait: its fans' tokens end as they are admitted, pay or lapse.</summary>
+    private static readonly TimeSpan TooManyTokensRetry = TimeSpan.FromSeconds(30);
+
+    private static IResult TooManyTokens(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = ((int)TooManyTokensRetry.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problems.Result(StatusCodes.Status429TooManyRequests, ProblemCodes.TooManyTokens,
+            "This address holds as many live queue tokens as it may: try again after Retry-After.");
     }
 
     private static IResult Busy() =>

@@ -17,6 +17,9 @@ public sealed class QueueOptions
     /// </summary>
     public int MaxWaiting { get; set; }
 
+    /// <summary>The most live tokens one client address may hold (0: no limit); past it, 429 TOO_MANY_TOKENS (<see cref="ClientTokens"/>).</summary>
+    public int MaxTokensPerClient { get; set; }
+
     /// <summary>The keys that sign queue tokens: the first signs, every one verifies (see <see cref="QueueTokens"/>).</summary>
     public List<TokenKey> TokenKeys { get; set; } = [];
 

@@ -71,6 +71,29 @@ public sealed class WaitingInLine(QueueApp app) : QueueScenarios(app)
     }
 
     [Fact]
+    public async Task one_client_address_holds_at_most_its_share_of_live_tokens()
+    {
+        await using var limited = await App.StartHostAsync(web => web.UseSetting("Queue:MaxTokensPerClient", "2"));
+        var (first, second, third) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var firstPlace = await limited.Issue(first);
+        await limited.Issue(second);
+
+        var refused = await limited.Scenario(s =>
+        {
+            s.Post.Json(new { userId = third }).ToUrl("/waiting/issue");
+            s.StatusCodeShouldBe(429);
+        });
+        var again = await limited.Issue(first);
+        App.Clock.Advance(App.Options.WaitingTtl + TimeSpan.FromSeconds(1)); // both stopped checking: their tokens lapsed
+        var afterLapse = await limited.Issue(third);
+
+        await refused.ShouldBeProblem(429, "TOO_MANY_TOKENS");
+        refused.Context.Response.Headers.RetryAfter.ToString().ShouldBe("30");
+        again.Token.ShouldBe(firstPlace.Token);
+        afterLapse.UserId.ShouldBe(third);
+    }
+
+    [Fact]
     public async Task tokens_are_unguessable_and_never_repeat()
     {
         var tokens = new List<string>();

@@ -14,6 +14,7 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class POST_waiting_issue : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
+        private readonly Concert.Api.Queue.ClientTokens _clientTokens;
         private readonly Concert.Api.Queue.LineView _lineView;
         private readonly Concert.Api.Queue.PresenceBook _presenceBook;
         private readonly Concert.Api.Queue.QueueOptions _queueOptions;
@@ -21,9 +22,10 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Marten.IDocumentStore _documentStore;
         private readonly System.TimeProvider _timeProvider;
 
-        public POST_waiting_issue(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Concert.Api.Queue.LineView lineView, Concert.Api.Queue.PresenceBook presenceBook, Concert.Api.Queue.QueueOptions queueOptions, Concert.Api.Queue.TokenIssuer tokenIssuer, Marten.IDocumentStore documentStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
+        public POST_waiting_issue(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Concert.Api.Queue.ClientTokens clientTokens, Concert.Api.Queue.LineView lineView, Concert.Api.Queue.PresenceBook presenceBook, Concert.Api.Queue.QueueOptions queueOptions, Concert.Api.Queue.TokenIssuer tokenIssuer, Marten.IDocumentStore documentStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
+            _clientTokens = clientTokens;
             _lineView = lineView;
             _presenceBook = presenceBook;
             _queueOptions = queueOptions;
@@ -42,7 +44,7 @@ namespace Internal.Generated.WolverineHandlers
                 if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
                 
                 // The actual HTTP request handler execution
-                var result = await Concert.Api.Queue.IssueTokenEndpoint.Post(request, httpContext, _tokenIssuer, _lineView, _presenceBook, _documentStore, _timeProvider, _queueOptions, httpContext.RequestAborted).ConfigureAwait(false);
+                var result = await Concert.Api.Queue.IssueTokenEndpoint.Post(request, httpContext, _tokenIssuer, _lineView, _presenceBook, _clientTokens, _documentStore, _timeProvider, _queueOptions, httpContext.RequestAborted).ConfigureAwait(false);
 
                 await result.ExecuteAsync(httpContext).ConfigureAwait(false);
             }

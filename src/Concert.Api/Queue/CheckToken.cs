@@ -52,7 +52,11 @@ public static class CheckTokenEndpoint
         if (ticket!.StatusAt(now) == TicketStatus.Active) return QueueStatus.Admitted(ticket, options).ToResult(context);
 
         await presence.SawAsync(ticket, now, cancellation);
-        if (ticket.InPreQueue) return QueueStatus.InPreQueue(token, ticket.UserId, line, now, options).ToResult(context);
+        if (ticket.InPreQueue)
+        {
+            return QueueStatus.InPreQueue(token, ticket.UserId, await lineView.ForPreQueueAsync(cancellation), now, options).ToResult(context);
+        }
+
         if (reading == TokenReading.Verified) drawn.Learn(fan, ticket.Seq);
         return QueueStatus.Waiting(token, ticket.UserId, ticket.Seq, line, presence, now, options).ToResult(context);
     }

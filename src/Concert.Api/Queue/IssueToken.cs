@@ -51,7 +51,11 @@ public static class IssueTokenEndpoint
         // A new place, or asking again while waiting: a sign of life, like a check.
         await presence.SawAsync(ticket, now, cancellation);
         var line = await lineView.CurrentAsync(cancellation);
-        if (ticket.InPreQueue) return QueueStatus.InPreQueue(ticket.Token, userId, line, now, options).ToResult(context);
+        if (ticket.InPreQueue)
+        {
+            return QueueStatus.InPreQueue(ticket.Token, userId, await lineView.ForPreQueueAsync(cancellation), now, options).ToResult(context);
+        }
+
         return QueueStatus.Waiting(ticket.Token, userId, ticket.Seq, line, presence, now, options).ToResult(context);
     }
 

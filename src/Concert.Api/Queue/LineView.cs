@@ -25,6 +25,18 @@ public sealed class LineView(IDocumentStore store, ILogger<LineView> logger) : B
     public async ValueTask<LineReading> CurrentAsync(CancellationToken cancellation) =>
         _copy?.Reading ?? (await ReadOnceAsync().WaitAsync(cancellation)).Reading;
 
+    /// <summary>
+    /// The copy, reread first if it does not know of the opening a fan of the pre-queue is waiting for (the operator set
+    /// it within the last poll): that fan is told when the sale opens, not "now".
+    /// </summary>
+    public async ValueTask<LineReading> ForPreQueueAsync(CancellationToken cancellation)
+    {
+        var line = await CurrentAsync(cancellation);
+        if (line.Control.HasPreQueue) return line;
+        await RefreshAsync(cancellation);
+        return await CurrentAsync(cancellation);
+    }
+
     /// <summary>The snapshot this node's admission run has just committed.</summary>
     public void Show(LineSnapshot line)
     {

@@ -41,6 +41,19 @@ public sealed class OpeningTheSale(QueueApp app) : QueueScenarios(app)
     }
 
     [Fact]
+    public async Task a_fan_entering_the_pre_queue_on_another_node_is_told_the_opening_the_operator_just_set()
+    {
+        await using var other = await App.StartHostAsync();
+        await other.Services.GetRequiredService<LineView>().RefreshAsync(CancellationToken.None); // a copy from before the change
+        var opensAt = OpensAt;
+        await Host.ChangeQueue(new { opensAt });
+
+        var entered = await other.Issue(Guid.NewGuid());
+
+        (entered.Status, entered.OpensAt, entered.EtaSeconds).ShouldBe((QueueStanding.PreQueue, opensAt, 60L));
+    }
+
+    [Fact]
     public async Task the_recorded_draw_replays_to_the_places_the_fans_were_given()
     {
         await Host.AdminGetRefused("/admin/support/queue/draw", 404);

@@ -68,7 +68,7 @@ public static class IssueTokenEndpoint
     {
         if (options.MaxWaiting <= 0) return false;
         var line = await lineView.CurrentAsync(cancellation);
-        if (line.Line.WaitingUpTo(issuer.LatestSeq) < options.MaxWaiting) return false;
+        if (line.Line.WaitingUpTo(issuer.LatestSeq) + line.Line.PreQueue < options.MaxWaiting) return false;
         await using var query = store.QuerySession();
         var current = await query.LoadAsync<QueueTicket>(QueueTicket.StreamKey(userId), cancellation);
         return !WaitingLine.HoldsLiveToken(current, clock.GetUtcNow());

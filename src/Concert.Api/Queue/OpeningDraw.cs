@@ -15,12 +15,13 @@ namespace Concert.Api.Queue;
 public static class OpeningDraw
 {
     /// <returns>Whether it placed the pre-queue (or recorded a draw of nobody).</returns>
-    public static async Task<bool> PlaceThePreQueueIfDueAsync(IDocumentStore store, DateTimeOffset now, CancellationToken cancellation)
+    public static async Task<bool> PlaceThePreQueueIfDueAsync(IDocumentStore store, QueueOptions options, DateTimeOffset now,
+        CancellationToken cancellation)
     {
         await using (var query = store.QuerySession())
         {
             var standing = await QueueStore.ControlAsync(query, cancellation);
-            if (standing.HasPreQueue ? !standing.IsDueToDraw(now) : await QueueStore.CountPreQueueAsync(query, now, cancellation) == 0) return false;
+            if (!standing.IsDueToDraw(now) && !standing.IsCalledOff) return false;
         }
 
         await using var session = store.LightweightSession();
@@ -30,17 +31,16 @@ public static class OpeningDraw
         var control = await session.Events.FetchForWriting<QueueControl>(QueueControl.StreamKey, cancellation);
         var current = control.Aggregate ?? QueueControl.Initial;
         var due = current.IsDueToDraw(now);
-        if (current.HasPreQueue && !due) return false; // moved meanwhile
+        if (!due && !current.IsCalledOff) return false; // moved, or placed by another node meanwhile
 
         var entrants = (await QueueStore.PreQueueAsync(session, now, cancellation)).ToDictionary(ticket => -ticket.Seq);
-        if (!due && entrants.Count == 0) return false;
         var firstSeq = entrants.Count == 0 ? 0 : await QueueStore.ReservePlacesAsync(session, entrants.Count, cancellation);
         IReadOnlyList<long> order;
         if (due)
         {
-            var seed = PreQueueDraw.NewSeed();
-            order = PreQueueDraw.Order(seed, entrants.Keys);
-            control.AppendOne(PreQueueDraw.Draw(seed, entrants.Keys, firstSeq, now));
+            var (drawn, drawnOrder) = PreQueueDraw.Draw(PreQueueDraw.NewSeed(), entrants.Keys, firstSeq, now);
+            order = drawnOrder;
+            control.AppendOne(drawn);
         }
         else
         {
@@ -48,7 +48,8 @@ public static class OpeningDraw
             control.AppendOne(new PreQueueJoinedLine(now, order.Count, firstSeq));
         }
 
-        await QueueStore.PlaceDrawnAsync(session, order.Select((entry, i) => (entrants[entry], firstSeq + i)).ToList(), cancellation);
+        await QueueStore.PlaceDrawnAsync(session, order.Select((entry, i) => (entrants[entry], firstSeq + i)).ToList(),
+            now + options.WaitingTtl, cancellation);
         await session.SaveChangesAsync(cancellation);
         return true;
     }

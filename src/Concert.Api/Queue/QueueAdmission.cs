@@ -44,7 +44,7 @@ public sealed class QueueAdmission(IDocumentStore store, LineView lineView, Time
             try
             {
                 // The node that placed the pre-queue knows at once; the others within a poll of their copy.
-                if (await OpeningDraw.PlaceThePreQueueIfDueAsync(store, clock.GetUtcNow(), cancellation)) await lineView.RefreshAsync(cancellation);
+                if (await OpeningDraw.PlaceThePreQueueIfDueAsync(store, options, clock.GetUtcNow(), cancellation)) await lineView.RefreshAsync(cancellation);
                 await AdmitAsync(cancellation);
                 return;
             }

@@ -97,7 +97,7 @@ public static class QueueStore
                     end
              from unnest($1::text[]) with ordinality fan(k, turn)
              cross join (select exists (select 1 from {schema}.mt_doc_queuecontrol
-                                        where id = $4 and data ->> '{nameof(QueueControl.OpensAt)}' is not null) stands) opening
+                                        where id = $4 and (data ->> '{nameof(QueueControl.PreQueuePending)}')::boolean) stands) opening
              left join lateral (select id from {schema}.mt_streams where id = fan.k) s on true
              left join lateral (select data, status, lapses_at from {schema}.mt_doc_queueticket where id = fan.k) d on true
              order by fan.turn
@@ -257,7 +257,12 @@ public static class QueueStore
     [
         (typeof(QueueTicket), nameof(QueueTicket.UserId)),
         (typeof(QueueTicket), nameof(QueueTicket.LapsesAt)),
+        (typeof(QueueTicket), nameof(QueueTicket.Seq)),
         (typeof(TokenIssued), nameof(TokenIssued.Token)),
+        (typeof(TokenIssued), nameof(TokenIssued.Seq)),
+        (typeof(PlaceDrawn), nameof(PlaceDrawn.Token)),
+        (typeof(PlaceDrawn), nameof(PlaceDrawn.Seq)),
+        (typeof(QueueControl), nameof(QueueControl.PreQueuePending)),
     ];
 
     /// <summary>The ticket whose previous token this is: the fan has been issued a new one since.</summary>
@@ -388,10 +393,12 @@ public static class QueueStore
     /// Gives the fans of the pre-queue their places, in set-based statements inside the caller's transaction: each
     /// stream's version moves on, a PlaceDrawn is appended to it and its ticket view takes the place, as Marten writes
     /// them (a draw gives tens of thousands of places at once; Marten's own append is a call and a view update per
-    /// stream). The caller holds the admission lock, so nothing else writes these streams meanwhile.
+    /// stream). The caller holds the admission lock, so nothing else writes these streams meanwhile. Each placed fan's
+    /// lapse moves to at least <paramref name="lapsesAt"/>: signs of life noted under their entry while the draw held
+    /// their rows cannot be written once the place has changed, so the draw gives them a full wait instead.
     /// </summary>
     public static async Task PlaceDrawnAsync(IDocumentSession session, IReadOnlyList<(QueueTicket Ticket, long Seq)> placed,
-        CancellationToken cancellation)
+        DateTimeOffset lapsesAt, CancellationToken cancellation)
     {
         var store = session.DocumentStore;
         var schema = store.Options.DatabaseSchemaName;
@@ -414,11 +421,14 @@ public static class QueueStore
                  order by d.turn
                  returning 1)
              update {schema}.mt_doc_queueticket t
-             set seq = d.seq, data = jsonb_set(t.data, $8::text[], to_jsonb(d.seq)),
-                 mt_last_modified = transaction_timestamp()
-             from drawn d where t.id = d.stream_id
+             set seq = d.seq, lapses_at = greatest(t.lapses_at, $10),
+                 data = jsonb_set(jsonb_set(t.data, $8::text[], to_jsonb(d.seq)), $9::text[], to_jsonb(greatest(t.lapses_at, $10))),
+                 mt_version = b.version, mt_last_modified = transaction_timestamp()
+             from drawn d join bumped b on b.id = d.stream_id where t.id = d.stream_id
              """, session.Connection)
         {
+            // A draw of a few hundred thousand fans outlives the default 30 s; failing it would only start it over.
+            CommandTimeout = 0,
             Parameters =
             {
                 new NpgsqlParameter { Value = placed.Select(place => place.Ticket.Id).ToArray() },
@@ -433,6 +443,8 @@ public static class QueueStore
                 new NpgsqlParameter { Value = JasperFx.StorageConstants.DefaultTenantId },
                 new NpgsqlParameter { Value = eventType.DotNetTypeName },
                 new NpgsqlParameter { Value = new[] { nameof(QueueTicket.Seq) } },
+                new NpgsqlParameter { Value = new[] { nameof(QueueTicket.LapsesAt) } },
+                new NpgsqlParameter { Value = lapsesAt },
             },
         };
         await command.ExecuteNonQueryAsync(cancellation);

@@ -32,7 +32,6 @@ public sealed record SeatMapAt(long ScheduleId, DateTimeOffset At, IReadOnlyList
 /// <summary>A fan's balance as it stood at an instant, rebuilt from the wallet's events.</summary>
 public sealed record BalanceAt(Guid UserId, DateTimeOffset At, long Balance);
 
-/// <summary>Replays of the event store for support: the HTTP endpoints and the `support` command read through here.</summary>
 /// <summary>A draw of the pre-queue as support replays it.</summary>
 /// <param name="Digest">The digest the draw recorded.</param>
 /// <param name="ReplayedDigest">The digest of the order recomputed from the recorded seed and entrants.</param>
@@ -45,6 +44,7 @@ public sealed record DrawAudit(DateTimeOffset DrawnAt, string Seed, int Count, l
     public const int FirstShown = 100;
 }
 
+/// <summary>Replays of the event store for support: the HTTP endpoints and the `support` command read through here.</summary>
 public static class SupportReplay
 {
     public static Task<History> ReservationAsync(IQuerySession session, long reservationId, CancellationToken cancellation) =>

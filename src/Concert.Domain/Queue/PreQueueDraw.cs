@@ -54,11 +54,12 @@ public static class PreQueueDraw
         return Convert.ToHexStringLower(SHA256.HashData(bytes));
     }
 
-    /// <summary>The draw of the fans in the pre-queue now: the event that records it, with the places from <paramref name="firstSeq"/>.</summary>
-    public static PreQueueDrawn Draw(byte[] seed, IReadOnlyCollection<long> entrants, long firstSeq, DateTimeOffset now)
+    /// <summary>The draw of the fans in the pre-queue now: the event that records it (places from <paramref name="firstSeq"/>) and the order.</summary>
+    public static (PreQueueDrawn Drawn, long[] Order) Draw(byte[] seed, IReadOnlyCollection<long> entrants, long firstSeq,
+        DateTimeOffset now)
     {
         var order = Order(seed, entrants);
-        return new PreQueueDrawn(now, Convert.ToBase64String(seed), Runs(entrants), order.Length, firstSeq, Digest(order));
+        return (new PreQueueDrawn(now, Convert.ToBase64String(seed), Runs(entrants), order.Length, firstSeq, Digest(order)), order);
     }
 
     /// <summary>The order a recorded draw gave, recomputed from its seed and entrants, and whether it matches the digest.</summary>

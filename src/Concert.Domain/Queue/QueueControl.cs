@@ -1,8 +1,13 @@
 namespace Concert.Domain.Queue;
 
 /// <summary>The operator's controls over admission. One stream; until an operator acts, the configured defaults hold.</summary>
-/// <param name="OpensAt">When the sale opens, while a pre-queue stands: from the scheduling until the draw.</param>
-public sealed record QueueControl(string Id, int? MaxActive, bool Paused, DateTimeOffset? OpensAt = null)
+/// <param name="OpensAt">When the sale opens: from the scheduling until the draw, or until it is called off.</param>
+/// <param name="PreQueuePending">
+/// New fans enter the pre-queue: from the scheduling until the pre-queue has its places (drawn, or in arrival order
+/// after a call-off), so nobody who comes in between stands ahead of it.
+/// </param>
+public sealed record QueueControl(string Id, int? MaxActive, bool Paused, DateTimeOffset? OpensAt = null,
+    bool PreQueuePending = false)
 {
     public const string StreamKey = "queue-control";
 
@@ -16,8 +21,11 @@ public sealed record QueueControl(string Id, int? MaxActive, bool Paused, DateTi
 
     public static QueueControl Create(SaleOpeningScheduled scheduled) => Initial.Apply(scheduled);
 
-    /// <summary>Fans who take a place now stand in the pre-queue, to be drawn at the opening.</summary>
-    public bool HasPreQueue => OpensAt is not null;
+    /// <summary>Fans who take a place now stand in the pre-queue, to be drawn at the opening (or placed after a call-off).</summary>
+    public bool HasPreQueue => PreQueuePending;
+
+    /// <summary>The opening was called off and the pre-queue waits to join the line in arrival order.</summary>
+    public bool IsCalledOff => PreQueuePending && OpensAt is null;
 
     /// <summary>Whether the pre-queue is due to be drawn.</summary>
     public bool IsDueToDraw(DateTimeOffset now) => OpensAt is { } opensAt && opensAt <= now;
@@ -33,7 +41,7 @@ public sealed record QueueControl(string Id, int? MaxActive, bool Paused, DateTi
         if (maxActive is { } capacity && capacity != MaxActive) changes.Add(new QueueCapacityChanged(capacity));
         if (paused == true && !Paused) changes.Add(new AdmissionPaused(now));
         if (paused == false && Paused) changes.Add(new AdmissionResumed(now));
-        if (cancelOpening && HasPreQueue) changes.Add(new SaleOpeningCancelled(now));
+        if (cancelOpening && OpensAt is not null) changes.Add(new SaleOpeningCancelled(now));
         else if (opensAt is { } opening && opening != OpensAt) changes.Add(new SaleOpeningScheduled(opening, now));
         return changes;
     }
@@ -46,6 +54,7 @@ public sealed record QueueControl(string Id, int? MaxActive, bool Paused, DateTi
         SaleOpeningScheduled scheduled => Apply(scheduled),
         SaleOpeningCancelled cancelled => Apply(cancelled),
         PreQueueDrawn drawn => Apply(drawn),
+        PreQueueJoinedLine joined => Apply(joined),
         _ => this,
     };
 
@@ -55,9 +64,11 @@ public sealed record QueueControl(string Id, int? MaxActive, bool Paused, DateTi
 
     public QueueControl Apply(AdmissionResumed resumed) => this with { Paused = false };
 
-    public QueueControl Apply(SaleOpeningScheduled scheduled) => this with { OpensAt = scheduled.OpensAt };
+    public QueueControl Apply(SaleOpeningScheduled scheduled) => this with { OpensAt = scheduled.OpensAt, PreQueuePending = true };
 
     public QueueControl Apply(SaleOpeningCancelled cancelled) => this with { OpensAt = null };
 
-    public QueueControl Apply(PreQueueDrawn drawn) => this with { OpensAt = null };
+    public QueueControl Apply(PreQueueDrawn drawn) => this with { OpensAt = null, PreQueuePending = false };
+
+    public QueueControl Apply(PreQueueJoinedLine joined) => this with { OpensAt = null, PreQueuePending = false };
 }

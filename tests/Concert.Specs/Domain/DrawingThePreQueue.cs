@@ -26,11 +26,11 @@ public sealed class DrawingThePreQueue
     public void a_recorded_draw_replays_to_its_digest_and_a_changed_record_does_not()
     {
         var entrants = new long[] { 1, 2, 3, 5, 8, 9, 10, 40 };
-        var drawn = PreQueueDraw.Draw(PreQueueDraw.NewSeed(), entrants, firstSeq: 101, Now);
+        var (drawn, order) = PreQueueDraw.Draw(PreQueueDraw.NewSeed(), entrants, firstSeq: 101, Now);
 
         drawn.Entrants.ShouldBe([new PlaceRun(1, 3), new PlaceRun(5, 1), new PlaceRun(8, 3), new PlaceRun(40, 1)]);
         drawn.Count.ShouldBe(8);
-        PreQueueDraw.Replay(drawn).Matches.ShouldBeTrue();
+        PreQueueDraw.Replay(drawn).ShouldSatisfyAllConditions(replay => replay.Matches.ShouldBeTrue(), replay => replay.Order.ShouldBe(order));
         PreQueueDraw.Replay(drawn with { Seed = Convert.ToBase64String(PreQueueDraw.NewSeed()) }).Matches.ShouldBeFalse();
         PreQueueDraw.Replay(drawn with { Entrants = [new PlaceRun(1, 8)] }).Matches.ShouldBeFalse();
     }
@@ -81,8 +81,10 @@ public sealed class DrawingThePreQueue
         control.IsDueToDraw(Now).ShouldBeFalse();
         control.IsDueToDraw(Now.AddMinutes(10)).ShouldBeTrue();
         control.Change(null, null, Now.AddMinutes(10), false, Now).ShouldBeEmpty();
-        control.Change(null, null, null, cancelOpening: true, Now).Single().ShouldBeOfType<SaleOpeningCancelled>();
-        var drawn = control.Evolve(PreQueueDraw.Draw(PreQueueDraw.NewSeed(), [1, 2], 1, Now.AddMinutes(10)));
+        var calledOff = control.Evolve(control.Change(null, null, null, cancelOpening: true, Now).Single().ShouldBeOfType<SaleOpeningCancelled>());
+        (calledOff.HasPreQueue, calledOff.IsCalledOff, calledOff.IsDueToDraw(Now.AddHours(1))).ShouldBe((true, true, false));
+        calledOff.Evolve(new PreQueueJoinedLine(Now, 2, 1)).HasPreQueue.ShouldBeFalse();
+        var drawn = control.Evolve(PreQueueDraw.Draw(PreQueueDraw.NewSeed(), [1, 2], 1, Now.AddMinutes(10)).Drawn);
         drawn.HasPreQueue.ShouldBeFalse();
         drawn.Change(null, null, null, cancelOpening: true, Now).ShouldBeEmpty();
     }

@@ -105,7 +105,8 @@ public sealed class OpeningTheSale(QueueApp app) : QueueScenarios(app)
     public async Task the_draw_happens_once_however_many_nodes_run_at_the_opening_and_after_a_restart()
     {
         await Host.ChangeQueue(new { opensAt = OpensAt });
-        for (var i = 0; i < 4; i++) await Host.Issue(Guid.NewGuid());
+        var early = new List<QueueStatus>();
+        for (var i = 0; i < 4; i++) early.Add(await Host.Issue(Guid.NewGuid()));
         await using var other = await App.StartHostAsync(web => web.ConfigureServices(services =>
             services.AddSingleton<TimeProvider>(App.Clock)));
         App.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -114,7 +115,10 @@ public sealed class OpeningTheSale(QueueApp app) : QueueScenarios(app)
         await App.RestartAsync();
         await App.RunAdmission();
 
-        (await Host.EventsOf(QueueControl.StreamKey)).OfType<PreQueueDrawn>().Count().ShouldBe(1);
+        var control = await Host.EventsOf(QueueControl.StreamKey);
+        control.OfType<PreQueueDrawn>().Single().Count.ShouldBe(4);
+        control.OfType<PreQueueJoinedLine>().ShouldBeEmpty();
+        foreach (var fan in early) (await Host.EventsOf(QueueTicket.StreamKey(fan.UserId))).OfType<PlaceDrawn>().Count().ShouldBe(1);
     }
 
     [Fact]
@@ -130,6 +134,23 @@ public sealed class OpeningTheSale(QueueApp app) : QueueScenarios(app)
         foreach (var fan in early) placed.Add(await Host.Check(fan.Token));
 
         placed.Select(fan => (fan.Active, fan.Position)).ShouldBe([(true, 0L), (false, 1L), (false, 2L), (false, 3L)]);
-        (await Host.EventsOf(QueueControl.StreamKey)).OfType<PreQueueDrawn>().ShouldBeEmpty();
+        var control = await Host.EventsOf(QueueControl.StreamKey);
+        control.OfType<PreQueueDrawn>().ShouldBeEmpty();
+        control.OfType<PreQueueJoinedLine>().Single().Count.ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task a_fan_who_comes_between_the_call_off_and_the_next_run_stands_behind_the_pre_queue()
+    {
+        await Host.ChangeQueue(new { opensAt = OpensAt, maxActive = 1 });
+        var early = await Host.Issue(Guid.NewGuid());
+        await Host.ChangeQueue(new { cancelOpening = true });
+
+        var between = await Host.Issue(Guid.NewGuid());
+        await App.RunAdmission();
+
+        between.Status.ShouldBe(QueueStanding.PreQueue);
+        (await Host.Check(early.Token)).Active.ShouldBeTrue();
+        (await Host.Check(between.Token)).Position.ShouldBe(1);
     }
 }

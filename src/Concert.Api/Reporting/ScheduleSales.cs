@@ -7,7 +7,8 @@ namespace Concert.Api.Reporting;
 
 /// <summary>How one schedule sells: built by the async daemon from its seats' streams, rebuildable from them.</summary>
 /// <param name="Id">The schedule's id.</param>
-/// <param name="HeldNow">Holds neither expired nor paid yet, as recorded (a lapsed hold counts until its expiry is).</param>
+/// <param name="HeldNow">Holds neither expired, released nor paid yet, as recorded (a lapsed hold counts until its expiry is).</param>
+/// <param name="ReleasedHolds">Holds their fans let go before they lapsed.</param>
 public sealed record ScheduleSales(
     long Id,
     long ConcertId,
@@ -16,7 +17,8 @@ public sealed record ScheduleSales(
     int HeldNow,
     int ExpiredHolds,
     int SeatsSold,
-    long Revenue)
+    long Revenue,
+    int ReleasedHolds = 0)
 {
     /// <summary>The share of holds that were paid.</summary>
     public double Conversion => Holds == 0 ? 0 : Math.Round((double)SeatsSold / Holds, 4);
@@ -29,6 +31,7 @@ public sealed partial class ScheduleSalesProjection : MultiStreamProjection<Sche
         Identity<SeatOpened>(opened => opened.ScheduleId);
         Identity<SeatHeld>(held => held.ScheduleId);
         Identity<HoldExpired>(expired => expired.ScheduleId);
+        Identity<HoldReleased>(released => released.ScheduleId);
         Identity<SeatSold>(sold => sold.ScheduleId);
     }
 
@@ -41,6 +44,9 @@ public sealed partial class ScheduleSalesProjection : MultiStreamProjection<Sche
 
     public static ScheduleSales Apply(HoldExpired expired, ScheduleSales sales) =>
         sales with { ExpiredHolds = sales.ExpiredHolds + 1, HeldNow = sales.HeldNow - 1 };
+
+    public static ScheduleSales Apply(HoldReleased released, ScheduleSales sales) =>
+        sales with { ReleasedHolds = sales.ReleasedHolds + 1, HeldNow = sales.HeldNow - 1 };
 
     public static ScheduleSales Apply(SeatSold sold, ScheduleSales sales) =>
         sales with { SeatsSold = sales.SeatsSold + 1, HeldNow = sales.HeldNow - 1, Revenue = sales.Revenue + sold.Amount };

@@ -38,6 +38,11 @@ public sealed record Seat(
             ? this with { Status = SeatStatus.Available, ReservationId = null, HoldExpiresAt = null }
             : this;
 
+    public Seat Apply(HoldReleased released) =>
+        released.ReservationId == ReservationId && Status == SeatStatus.TempReserved
+            ? this with { Status = SeatStatus.Available, ReservationId = null, HoldExpiresAt = null }
+            : this;
+
     public Seat Apply(SeatSold sold) => this with { Status = SeatStatus.Reserved, HoldExpiresAt = null };
 
     /// <summary>A hold that has lapsed frees the seat at once, whether or not its expiry has been recorded yet.</summary>

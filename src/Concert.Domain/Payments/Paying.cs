@@ -30,7 +30,7 @@ public static class Paying
         switch (reservation.StatusAt(now))
         {
             case ReservationStatus.Confirmed: return PaymentRefusal.AlreadyConfirmed;
-            case ReservationStatus.Expired: return PaymentRefusal.ReservationNotFound;
+            case ReservationStatus.Expired or ReservationStatus.Released: return PaymentRefusal.ReservationNotFound;
         }
 
         if (seat is null || seat.ReservationId != reservation.ReservationId || seat.StatusAt(now) != SeatStatus.TempReserved)

@@ -17,5 +17,11 @@ public sealed record ReservationPlaced(
     DateTimeOffset HeldAt,
     DateTimeOffset HoldExpiresAt);
 
+/// <summary>The fan let the hold go before it lapsed; the seat went back on sale at once. Seat stream.</summary>
+public sealed record HoldReleased(long ScheduleId, int SeatNumber, long ReservationId);
+
+/// <summary>The fan let their hold go. Reservation stream.</summary>
+public sealed record ReservationReleased(long ReservationId, DateTimeOffset ReleasedAt);
+
 /// <summary>The reservation's hold lapsed unpaid. Reservation stream.</summary>
 public sealed record ReservationExpired(long ReservationId, DateTimeOffset ExpiredAt);

@@ -7,6 +7,9 @@ public enum ReservationStatus
     OnHold,
     Expired,
     Confirmed,
+
+    /// <summary>The fan let the hold go before it lapsed.</summary>
+    Released,
 }
 
 /// <summary>A fan's reservation: on hold until paid or lapsed.</summary>
@@ -30,6 +33,8 @@ public sealed record Reservation(
             placed.SeatNumber, placed.Price, ReservationStatus.OnHold, placed.HoldExpiresAt);
 
     public Reservation Apply(ReservationExpired expired) => this with { Status = ReservationStatus.Expired };
+
+    public Reservation Apply(ReservationReleased released) => this with { Status = ReservationStatus.Released };
 
     public Reservation Apply(PaymentConfirmed paid) =>
         this with { Status = ReservationStatus.Confirmed, PaymentId = paid.PaymentId, PaidAt = paid.PaidAt };

@@ -11,6 +11,21 @@ public enum HoldRefusal
     SeatTaken,
 }
 
+/// <summary>A hold the fan let go: the reservation's event and the seat's, for their own streams.</summary>
+public sealed record HoldRelease(ReservationReleased Released, HoldReleased SeatFreed);
+
+public enum ReleaseRefusal
+{
+    /// <summary>No such reservation for this fan.</summary>
+    ReservationNotFound,
+
+    /// <summary>Paid: a paid seat is refunded, not released.</summary>
+    AlreadyPaid,
+
+    /// <summary>The hold is over already (lapsed or let go): there is nothing to release, and nothing changes.</summary>
+    NoLongerOnHold,
+}
+
 /// <summary>Holding seats and letting lapsed holds go, free of I/O.</summary>
 public static class SeatHolding
 {
@@ -32,6 +47,22 @@ public static class SeatHolding
         reservation.Status == ReservationStatus.OnHold && reservation.HoldExpiresAt <= now
             ? new ReservationExpired(reservation.ReservationId, now)
             : null;
+
+    /// <summary>
+    /// A fan lets their own hold go before it lapses: the reservation reads RELEASED and the seat is back on sale at once;
+    /// the scheduled expiry then finds nothing on hold.
+    /// </summary>
+    public static Decision<HoldRelease, ReleaseRefusal> Release(Reservation? reservation, Guid fan, DateTimeOffset now)
+    {
+        if (reservation is null || reservation.UserId != fan) return ReleaseRefusal.ReservationNotFound;
+        return reservation.StatusAt(now) switch
+        {
+            ReservationStatus.OnHold => new HoldRelease(new ReservationReleased(reservation.ReservationId, now),
+                new HoldReleased(reservation.ScheduleId, reservation.SeatNumber, reservation.ReservationId)),
+            ReservationStatus.Confirmed => ReleaseRefusal.AlreadyPaid,
+            ReservationStatus.Expired or ReservationStatus.Released => ReleaseRefusal.NoLongerOnHold,
+        };
+    }
 
     /// <summary>Frees the seat only if it is still held by this reservation.</summary>
     public static HoldExpired? ReleaseSeat(Seat seat, long reservationId) =>

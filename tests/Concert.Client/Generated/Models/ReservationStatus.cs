@@ -20,5 +20,9 @@ namespace Concert.Client.Models
         #pragma warning disable CS1591
         CONFIRMED,
         #pragma warning restore CS1591
+        [EnumMember(Value = "RELEASED")]
+        #pragma warning disable CS1591
+        RELEASED,
+        #pragma warning restore CS1591
     }
 }

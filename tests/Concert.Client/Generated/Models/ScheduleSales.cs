@@ -26,6 +26,8 @@ namespace Concert.Client.Models
         public int? Holds { get; set; }
         /// <summary>The id property</summary>
         public long? Id { get; set; }
+        /// <summary>The releasedHolds property</summary>
+        public int? ReleasedHolds { get; set; }
         /// <summary>The revenue property</summary>
         public long? Revenue { get; set; }
         /// <summary>The seats property</summary>
@@ -38,6 +40,7 @@ namespace Concert.Client.Models
         public ScheduleSales()
         {
             AdditionalData = new Dictionary<string, object>();
+            ReleasedHolds = 0;
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -63,6 +66,7 @@ namespace Concert.Client.Models
                 { "heldNow", n => { HeldNow = n.GetIntValue(); } },
                 { "holds", n => { Holds = n.GetIntValue(); } },
                 { "id", n => { Id = n.GetLongValue(); } },
+                { "releasedHolds", n => { ReleasedHolds = n.GetIntValue(); } },
                 { "revenue", n => { Revenue = n.GetLongValue(); } },
                 { "seats", n => { Seats = n.GetIntValue(); } },
                 { "seatsSold", n => { SeatsSold = n.GetIntValue(); } },
@@ -81,6 +85,7 @@ namespace Concert.Client.Models
             writer.WriteIntValue("heldNow", HeldNow);
             writer.WriteIntValue("holds", Holds);
             writer.WriteLongValue("id", Id);
+            writer.WriteIntValue("releasedHolds", ReleasedHolds);
             writer.WriteLongValue("revenue", Revenue);
             writer.WriteIntValue("seats", Seats);
             writer.WriteIntValue("seatsSold", SeatsSold);

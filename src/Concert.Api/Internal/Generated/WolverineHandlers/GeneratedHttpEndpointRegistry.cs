@@ -9,7 +9,7 @@ namespace Internal.Generated.WolverineHandlers
     {
         public override System.Type[] EndpointTypes()
         {
-            return new System.Type[] { typeof(Concert.Api.Catalog.CreateConcertEndpoint), typeof(Concert.Api.Catalog.GetSchedulesEndpoint), typeof(Concert.Api.Catalog.GetSeatMapEndpoint), typeof(Concert.Api.Operations.DeadLettersEndpoint), typeof(Concert.Api.Payments.PayReservationEndpoint), typeof(Concert.Api.Queue.ChangeQueueEndpoint), typeof(Concert.Api.Queue.CheckTokenEndpoint), typeof(Concert.Api.Queue.IssueTokenEndpoint), typeof(Concert.Api.Queue.QueueOverviewEndpoint), typeof(Concert.Api.Reporting.ReportEndpoints), typeof(Concert.Api.Reservations.GetReservationEndpoint), typeof(Concert.Api.Reservations.PlaceReservationEndpoint), typeof(Concert.Api.Support.SupportEndpoints), typeof(Concert.Api.Wallet.ChargeWalletEndpoint), typeof(Concert.Api.Wallet.GetBalanceEndpoint), typeof(Concert.Api.Wallet.GrantMoneyEndpoint) };
+            return new System.Type[] { typeof(Concert.Api.Catalog.CreateConcertEndpoint), typeof(Concert.Api.Catalog.GetSchedulesEndpoint), typeof(Concert.Api.Catalog.GetSeatMapEndpoint), typeof(Concert.Api.Operations.DeadLettersEndpoint), typeof(Concert.Api.Payments.PayReservationEndpoint), typeof(Concert.Api.Queue.ChangeQueueEndpoint), typeof(Concert.Api.Queue.CheckTokenEndpoint), typeof(Concert.Api.Queue.IssueTokenEndpoint), typeof(Concert.Api.Queue.QueueOverviewEndpoint), typeof(Concert.Api.Reporting.ReportEndpoints), typeof(Concert.Api.Reservations.GetReservationEndpoint), typeof(Concert.Api.Reservations.PlaceReservationEndpoint), typeof(Concert.Api.Reservations.ReleaseHoldEndpoint), typeof(Concert.Api.Support.SupportEndpoints), typeof(Concert.Api.Wallet.ChargeWalletEndpoint), typeof(Concert.Api.Wallet.GetBalanceEndpoint), typeof(Concert.Api.Wallet.GrantMoneyEndpoint) };
         }
     }
 
@@ -23,6 +23,7 @@ namespace Internal.Generated.WolverineHandlers
     {
         [global::System.Runtime.CompilerServices.ModuleInitializer]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GeneratedHttpEndpointRegistry))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.DELETE_reservations_reservationId))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_admin_dead_letters))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_admin_queue))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_admin_reports_concerts_concertId))]
@@ -59,6 +60,7 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Concert.Api.Reporting.ReportEndpoints))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Concert.Api.Reservations.GetReservationEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Concert.Api.Reservations.PlaceReservationEndpoint))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Concert.Api.Reservations.ReleaseHoldEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Concert.Api.Support.SupportEndpoints))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Concert.Api.Wallet.ChargeWalletEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Concert.Api.Wallet.GetBalanceEndpoint))]

@@ -34,6 +34,43 @@ namespace Concert.Client.Reservations.Item
         {
         }
         /// <summary>
+        /// DELETE_reservations_reservationId
+        /// </summary>
+        /// <returns>A <see cref="global::Concert.Client.Models.ReservationView"/></returns>
+        /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
+        /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 400 status code</exception>
+        /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 401 status code</exception>
+        /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 403 status code</exception>
+        /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 409 status code</exception>
+        /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 422 status code</exception>
+        /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 503 status code</exception>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public async Task<global::Concert.Client.Models.ReservationView?> DeleteAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        {
+#nullable restore
+#else
+        public async Task<global::Concert.Client.Models.ReservationView> DeleteAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        {
+#endif
+            var requestInfo = ToDeleteRequestInformation(requestConfiguration);
+            var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
+            {
+                { "400", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "401", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "403", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "404", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "409", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "422", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "503", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
+            };
+            return await RequestAdapter.SendAsync<global::Concert.Client.Models.ReservationView>(requestInfo, global::Concert.Client.Models.ReservationView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+        }
+        /// <summary>
         /// GET_reservations_reservationId
         /// </summary>
         /// <returns>A <see cref="global::Concert.Client.Models.ReservationView"/></returns>
@@ -63,6 +100,25 @@ namespace Concert.Client.Reservations.Item
                 { "503", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Concert.Client.Models.ReservationView>(requestInfo, global::Concert.Client.Models.ReservationView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+        }
+        /// <summary>
+        /// DELETE_reservations_reservationId
+        /// </summary>
+        /// <returns>A <see cref="RequestInformation"/></returns>
+        /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public RequestInformation ToDeleteRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        {
+#nullable restore
+#else
+        public RequestInformation ToDeleteRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        {
+#endif
+            var requestInfo = new RequestInformation(Method.DELETE, UrlTemplate, PathParameters);
+            requestInfo.Configure(requestConfiguration);
+            requestInfo.Headers.TryAdd("Accept", "application/json");
+            return requestInfo;
         }
         /// <summary>
         /// GET_reservations_reservationId

@@ -8,6 +8,10 @@ public sealed class VenueTime(TimeZoneInfo zone)
 
     public TimeZoneInfo Zone => zone;
 
+    /// <summary>The instant a wall-clock time of the venue stands for.</summary>
+    public DateTimeOffset ToInstant(DateTime venueClock) =>
+        new(DateTime.SpecifyKind(venueClock, DateTimeKind.Unspecified), zone.GetUtcOffset(venueClock));
+
     public DateTime ToVenueClock(DateTimeOffset instant) =>
         DateTime.SpecifyKind(TimeZoneInfo.ConvertTime(instant, zone).DateTime, DateTimeKind.Unspecified);
 }

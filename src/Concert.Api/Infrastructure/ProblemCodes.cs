@@ -8,6 +8,7 @@ public static class ProblemCodes
 {
     public const string AdminKeyInvalid = "ADMIN_KEY_INVALID";
     public const string AlreadyConfirmed = "ALREADY_CONFIRMED";
+    public const string AlreadyRefunded = "ALREADY_REFUNDED";
     public const string AmountMismatch = "AMOUNT_MISMATCH";
     public const string BalanceLimitExceeded = "BALANCE_LIMIT_EXCEEDED";
     public const string ConcertNotFound = "CONCERT_NOT_FOUND";
@@ -29,10 +30,12 @@ public static class ProblemCodes
     public const string MonthlyLimitExceeded = "MONTHLY_LIMIT_EXCEEDED";
     public const string NotAcceptable = "NOT_ACCEPTABLE";
     public const string NotFound = "NOT_FOUND";
+    public const string NotPaid = "NOT_PAID";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
     public const string QueueFull = "QUEUE_FULL";
     public const string QueueNotActive = "QUEUE_NOT_ACTIVE";
     public const string RateLimited = "RATE_LIMITED";
+    public const string RefundClosed = "REFUND_CLOSED";
     public const string RequestFailed = "REQUEST_FAILED";
     public const string ReservationNotFound = "RESERVATION_NOT_FOUND";
     public const string ScheduleNotFound = "SCHEDULE_NOT_FOUND";

@@ -56,7 +56,7 @@ public static class ReportEndpoints
 
         var totals = new ScheduleSales(0, concertId, schedules.Sum(s => s.Seats), schedules.Sum(s => s.Holds),
             schedules.Sum(s => s.HeldNow), schedules.Sum(s => s.ExpiredHolds), schedules.Sum(s => s.SeatsSold),
-            schedules.Sum(s => s.Revenue), schedules.Sum(s => s.ReleasedHolds));
+            schedules.Sum(s => s.Revenue), schedules.Sum(s => s.ReleasedHolds), schedules.Sum(s => s.Refunds));
         return TypedResults.Ok(new ConcertSales(concertId, totals, schedules));
     }
 

@@ -9,6 +9,7 @@ namespace Concert.Api.Reporting;
 /// <param name="Id">The schedule's id.</param>
 /// <param name="HeldNow">Holds neither expired, released nor paid yet, as recorded (a lapsed hold counts until its expiry is).</param>
 /// <param name="ReleasedHolds">Holds their fans let go before they lapsed.</param>
+/// <param name="Refunds">Tickets refunded: each takes its seat out of <paramref name="SeatsSold"/> and its price out of <paramref name="Revenue"/>.</param>
 public sealed record ScheduleSales(
     long Id,
     long ConcertId,
@@ -18,7 +19,8 @@ public sealed record ScheduleSales(
     int ExpiredHolds,
     int SeatsSold,
     long Revenue,
-    int ReleasedHolds = 0)
+    int ReleasedHolds = 0,
+    int Refunds = 0)
 {
     /// <summary>The share of holds that were paid.</summary>
     public double Conversion => Holds == 0 ? 0 : Math.Round((double)SeatsSold / Holds, 4);
@@ -32,6 +34,7 @@ public sealed partial class ScheduleSalesProjection : MultiStreamProjection<Sche
         Identity<SeatHeld>(held => held.ScheduleId);
         Identity<HoldExpired>(expired => expired.ScheduleId);
         Identity<HoldReleased>(released => released.ScheduleId);
+        Identity<SaleRefunded>(refunded => refunded.ScheduleId);
         Identity<SeatSold>(sold => sold.ScheduleId);
     }
 
@@ -47,6 +50,9 @@ public sealed partial class ScheduleSalesProjection : MultiStreamProjection<Sche
 
     public static ScheduleSales Apply(HoldReleased released, ScheduleSales sales) =>
         sales with { ReleasedHolds = sales.ReleasedHolds + 1, HeldNow = sales.HeldNow - 1 };
+
+    public static ScheduleSales Apply(SaleRefunded refunded, ScheduleSales sales) =>
+        sales with { Refunds = sales.Refunds + 1, SeatsSold = sales.SeatsSold - 1, Revenue = sales.Revenue - refunded.Amount };
 
     public static ScheduleSales Apply(SeatSold sold, ScheduleSales sales) =>
         sales with { SeatsSold = sales.SeatsSold + 1, HeldNow = sales.HeldNow - 1, Revenue = sales.Revenue + sold.Amount };

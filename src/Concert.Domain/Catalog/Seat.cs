@@ -45,6 +45,11 @@ public sealed record Seat(
 
     public Seat Apply(SeatSold sold) => this with { Status = SeatStatus.Reserved, HoldExpiresAt = null };
 
+    public Seat Apply(SaleRefunded refunded) =>
+        refunded.ReservationId == ReservationId && Status == SeatStatus.Reserved
+            ? this with { Status = SeatStatus.Available, ReservationId = null }
+            : this;
+
     /// <summary>A hold that has lapsed frees the seat at once, whether or not its expiry has been recorded yet.</summary>
     public SeatStatus StatusAt(DateTimeOffset now) =>
         Status == SeatStatus.TempReserved && HoldExpiresAt <= now ? SeatStatus.Available : Status;

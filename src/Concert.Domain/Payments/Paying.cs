@@ -30,7 +30,8 @@ public static class Paying
         switch (reservation.StatusAt(now))
         {
             case ReservationStatus.Confirmed: return PaymentRefusal.AlreadyConfirmed;
-            case ReservationStatus.Expired or ReservationStatus.Released: return PaymentRefusal.ReservationNotFound;
+            case ReservationStatus.Expired or ReservationStatus.Released or ReservationStatus.Refunded:
+                return PaymentRefusal.ReservationNotFound;
         }
 
         if (seat is null || seat.ReservationId != reservation.ReservationId || seat.StatusAt(now) != SeatStatus.TempReserved)

@@ -6,3 +6,10 @@ public sealed record PaymentConfirmed(long PaymentId, long ReservationId, Guid U
 /// <summary>The seat's hold was paid: the seat is RESERVED for good. Seat stream.</summary>
 /// <param name="Amount">What the fan paid for it (KRW).</param>
 public sealed record SeatSold(long ScheduleId, int SeatNumber, long ReservationId, long PaymentId, long Amount);
+
+/// <summary>A paid ticket was refunded: the reservation reads REFUNDED. Reservation stream.</summary>
+public sealed record ReservationRefunded(long ReservationId, long PaymentId, Guid UserId, long Amount, DateTimeOffset RefundedAt);
+
+/// <summary>A sold seat was refunded and went back on sale. Seat stream.</summary>
+/// <param name="Amount">What the fan paid for it, and got back (KRW).</param>
+public sealed record SaleRefunded(long ScheduleId, int SeatNumber, long ReservationId, long PaymentId, long Amount);

@@ -10,6 +10,9 @@ public enum ReservationStatus
 
     /// <summary>The fan let the hold go before it lapsed.</summary>
     Released,
+
+    /// <summary>Paid, then refunded: the seat is back on sale and the price back in the wallet.</summary>
+    Refunded,
 }
 
 /// <summary>A fan's reservation: on hold until paid or lapsed.</summary>
@@ -35,6 +38,8 @@ public sealed record Reservation(
     public Reservation Apply(ReservationExpired expired) => this with { Status = ReservationStatus.Expired };
 
     public Reservation Apply(ReservationReleased released) => this with { Status = ReservationStatus.Released };
+
+    public Reservation Apply(ReservationRefunded refunded) => this with { Status = ReservationStatus.Refunded };
 
     public Reservation Apply(PaymentConfirmed paid) =>
         this with { Status = ReservationStatus.Confirmed, PaymentId = paid.PaymentId, PaidAt = paid.PaidAt };

@@ -60,7 +60,7 @@ public static class SeatHolding
             ReservationStatus.OnHold => new HoldRelease(new ReservationReleased(reservation.ReservationId, now),
                 new HoldReleased(reservation.ScheduleId, reservation.SeatNumber, reservation.ReservationId)),
             ReservationStatus.Confirmed => ReleaseRefusal.AlreadyPaid,
-            ReservationStatus.Expired or ReservationStatus.Released => ReleaseRefusal.NoLongerOnHold,
+            ReservationStatus.Expired or ReservationStatus.Released or ReservationStatus.Refunded => ReleaseRefusal.NoLongerOnHold,
         };
     }
 

@@ -27,5 +27,7 @@ public sealed record FanWallet(string Id, Guid UserId, long Balance, string? Cha
 
     public FanWallet Apply(WalletDebited debited) => this with { Balance = Balance - debited.Amount };
 
+    public FanWallet Apply(WalletRefunded refunded) => this with { Balance = Balance + refunded.Amount };
+
     public long ChargedIn(string month) => ChargeMonth == month ? ChargedInMonth : 0;
 }

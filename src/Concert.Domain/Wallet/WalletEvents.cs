@@ -9,3 +9,6 @@ public sealed record WalletGranted(Guid UserId, long Amount, DateTimeOffset Gran
 
 /// <summary>A payment took money from the wallet. Wallet stream.</summary>
 public sealed record WalletDebited(Guid UserId, long Amount, long PaymentId, long ReservationId, DateTimeOffset DebitedAt);
+
+/// <summary>A refunded ticket's price went back into the wallet, outside the charge policy. Wallet stream.</summary>
+public sealed record WalletRefunded(Guid UserId, long Amount, long PaymentId, long ReservationId, DateTimeOffset RefundedAt);

@@ -178,7 +178,8 @@ public sealed class ConformingToTheDocument(ConcertApp app)
         public bool IsKeyed => Parameters("header").Any(p => (string)p["name"]! == "Idempotency-Key");
     }
 
-    private sealed record World(long ConcertId, long ScheduleId, long ReservationId, long Price, Fan Fan, Guid OtherFan);
+    private sealed record World(long ConcertId, long ScheduleId, long ReservationId, long Price, Fan Fan, Guid OtherFan,
+        long PaidReservationId);
 
     private sealed record Request(string Case, string Method, string Url, Dictionary<string, string> Headers, string? Body,
         string ContentType = "application/json");
@@ -192,15 +193,22 @@ public sealed class ConformingToTheDocument(ConcertApp app)
         select new Operation($"{operation.Key.ToUpperInvariant()} {path.Key}", operation.Key.ToUpperInvariant(), path.Key,
             operation.Value!.AsObject());
 
-    /// <summary>A concert, an admitted fan with money and a seat on hold: what a good request of any operation names.</summary>
+    /// <summary>
+    /// A concert, an admitted fan with money, a seat on hold and a paid one (then back through the line, as the payment
+    /// ended the token): what a good request of any operation names.
+    /// </summary>
     private async Task<World> NewWorld()
     {
         var concert = await Host.OpenConcertWithNights("2027-05-01T19:00:00");
-        var fan = await Host.NewAdmittedFan();
-        await Host.Grant(fan.UserId, 500_000);
+        var payer = await Host.NewAdmittedFan();
+        await Host.Grant(payer.UserId, 500_000);
+        var paid = await (await Host.Hold(payer, concert, 39, expectedStatus: 201)).Read<ReservationView>();
+        await Host.Pay(payer, paid.ReservationId, paid.Price);
+        var fan = await Host.Readmitted(payer);
         var hold = await (await Host.Hold(fan, concert, 40, expectedStatus: 201)).Read<ReservationView>();
         await Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30)); // the reports have the hold
-        return new World(concert.ConcertId, concert.Schedules[0].ScheduleId, hold.ReservationId, hold.Price, fan, Guid.NewGuid());
+        return new World(concert.ConcertId, concert.Schedules[0].ScheduleId, hold.ReservationId, hold.Price, fan, Guid.NewGuid(),
+            paid.ReservationId);
     }
 
     /// <summary>A sale opened at once and drawn by the admission job, so support has a draw to replay.</summary>
@@ -227,7 +235,9 @@ public sealed class ConformingToTheDocument(ConcertApp app)
         foreach (var parameter in operation.Parameters("path"))
         {
             var name = (string)parameter["name"]!;
-            path[name] = GoodPathValue(name, world);
+            path[name] = name == "reservationId" && operation.Path.EndsWith("/refund", StringComparison.Ordinal)
+                ? world.PaidReservationId.ToString()
+                : GoodPathValue(name, world);
         }
 
         var credentials = operation.Scheme switch

@@ -58,6 +58,18 @@ public static class ReservationSteps
             else s.IgnoreStatusCode();
         });
 
+    /// <summary>The fan asks for a paid ticket's refund (POST /reservations/{id}/refund).</summary>
+    public static Task<IScenarioResult> Refund(this IAlbaHost host, Fan fan, long reservationId, string? key = null,
+        int? expectedStatus = 200) =>
+        host.Scenario(s =>
+        {
+            s.Post.Url($"/reservations/{reservationId}/refund");
+            s.WithRequestHeader(QueueGate.TokenHeader, fan.Token);
+            s.WithRequestHeader(IdempotencyKeys.KeyHeader, key ?? Guid.NewGuid().ToString());
+            if (expectedStatus is { } status) s.StatusCodeShouldBe(status);
+            else s.IgnoreStatusCode();
+        });
+
     /// <summary>The data of every event of a stream, oldest first, as the database holds them.</summary>
     public static async Task<IReadOnlyList<object>> EventsOf(this IAlbaHost host, string streamKey)
     {

@@ -24,5 +24,9 @@ namespace Concert.Client.Models
         #pragma warning disable CS1591
         RELEASED,
         #pragma warning restore CS1591
+        [EnumMember(Value = "REFUNDED")]
+        #pragma warning disable CS1591
+        REFUNDED,
+        #pragma warning restore CS1591
     }
 }

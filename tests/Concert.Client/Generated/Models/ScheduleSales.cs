@@ -26,6 +26,8 @@ namespace Concert.Client.Models
         public int? Holds { get; set; }
         /// <summary>The id property</summary>
         public long? Id { get; set; }
+        /// <summary>The refunds property</summary>
+        public int? Refunds { get; set; }
         /// <summary>The releasedHolds property</summary>
         public int? ReleasedHolds { get; set; }
         /// <summary>The revenue property</summary>
@@ -40,6 +42,7 @@ namespace Concert.Client.Models
         public ScheduleSales()
         {
             AdditionalData = new Dictionary<string, object>();
+            Refunds = 0;
             ReleasedHolds = 0;
         }
         /// <summary>
@@ -66,6 +69,7 @@ namespace Concert.Client.Models
                 { "heldNow", n => { HeldNow = n.GetIntValue(); } },
                 { "holds", n => { Holds = n.GetIntValue(); } },
                 { "id", n => { Id = n.GetLongValue(); } },
+                { "refunds", n => { Refunds = n.GetIntValue(); } },
                 { "releasedHolds", n => { ReleasedHolds = n.GetIntValue(); } },
                 { "revenue", n => { Revenue = n.GetLongValue(); } },
                 { "seats", n => { Seats = n.GetIntValue(); } },
@@ -85,6 +89,7 @@ namespace Concert.Client.Models
             writer.WriteIntValue("heldNow", HeldNow);
             writer.WriteIntValue("holds", Holds);
             writer.WriteLongValue("id", Id);
+            writer.WriteIntValue("refunds", Refunds);
             writer.WriteIntValue("releasedHolds", ReleasedHolds);
             writer.WriteLongValue("revenue", Revenue);
             writer.WriteIntValue("seats", Seats);

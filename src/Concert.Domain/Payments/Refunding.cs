@@ -1,0 +1,47 @@
+using Concert.Domain.Reservations;
+using Concert.Domain.Wallet;
+
+namespace Concert.Domain.Payments;
+
+public enum RefundRefusal
+{
+    /// <summary>No such reservation for this fan.</summary>
+    ReservationNotFound,
+
+    /// <summary>Not paid (on hold, lapsed or let go): there is nothing to refund.</summary>
+    NotPaid,
+
+    AlreadyRefunded,
+
+    /// <summary>Too close to the show (Refunds:Cutoff).</summary>
+    RefundClosed,
+}
+
+/// <summary>The three events of one refund, each for its own stream, committed together.</summary>
+public sealed record Refund(ReservationRefunded Refunded, SaleRefunded SeatFreed, WalletRefunded Credited);
+
+/// <summary>Refunding a paid ticket into the wallet, free of I/O.</summary>
+public static class Refunding
+{
+    /// <summary>
+    /// The fan's own paid reservation, until refunds close before the show: the reservation reads REFUNDED, the seat is
+    /// back on sale and what was paid goes back into the wallet, outside the charge policy.
+    /// </summary>
+    public static Decision<Refund, RefundRefusal> Refund(Reservation? reservation, FanWallet wallet, DateTimeOffset refundsCloseAt,
+        DateTimeOffset now)
+    {
+        if (reservation is null || reservation.UserId != wallet.UserId) return RefundRefusal.ReservationNotFound;
+        switch (reservation.StatusAt(now))
+        {
+            case ReservationStatus.Refunded: return RefundRefusal.AlreadyRefunded;
+            case not ReservationStatus.Confirmed: return RefundRefusal.NotPaid;
+        }
+
+        if (now >= refundsCloseAt) return RefundRefusal.RefundClosed;
+        var (paymentId, amount) = (reservation.PaymentId!.Value, reservation.Price);
+        return new Refund(
+            new ReservationRefunded(reservation.ReservationId, paymentId, wallet.UserId, amount, now),
+            new SaleRefunded(reservation.ScheduleId, reservation.SeatNumber, reservation.ReservationId, paymentId, amount),
+            new WalletRefunded(wallet.UserId, amount, paymentId, reservation.ReservationId, now));
+    }
+}

@@ -12,9 +12,6 @@ public sealed record SchedulePage(IReadOnlyList<ScheduleItem> Items, int Page, i
 
 public static class GetSchedulesEndpoint
 {
-    public const int DefaultSize = 20;
-    public const int MaxSize = 100;
-
     [WolverineGet("/concerts/{concertId}/schedules")]
     [Tags("Catalog")]
     [EndpointSummary("The concert's schedules by start time, with their free seats; by default only those still bookable.")]
@@ -23,11 +20,7 @@ public static class GetSchedulesEndpoint
     public static async Task<Results<Ok<SchedulePage>, ProblemHttpResult>> Get(long concertId, bool? onlyBookable,
         int? page, int? size, IQuerySession session, TimeProvider clock, CancellationToken cancellation)
     {
-        var (pageNumber, pageSize) = (page ?? 0, size ?? DefaultSize);
-        var errors = new Dictionary<string, string>();
-        if (pageNumber < 0) errors["page"] = "page must be 0 or more.";
-        if (pageSize is < 1 or > MaxSize) errors["size"] = $"size must be 1 to {MaxSize}.";
-        if (errors.Count > 0) return TypedResults.Problem(Problems.InvalidRequest(errors));
+        if (!Paging.TryRead(page, size, out var paging, out var invalid)) return TypedResults.Problem(invalid);
 
         var concert = await session.LoadAsync<ConcertListing>(ConcertListing.StreamKey(concertId), cancellation);
         if (concert is null) return NotFound();
@@ -52,10 +45,7 @@ public static class GetSchedulesEndpoint
             .ToList();
         if (listed.Count == 0) return NotFound();
 
-        // In long: a page far past the end (up to int.MaxValue) is empty, not an overflow back to the first.
-        var skipped = (long)pageNumber * pageSize;
-        var items = skipped >= listed.Count ? [] : listed.Skip((int)skipped).Take(pageSize).ToList();
-        return TypedResults.Ok(new SchedulePage(items, pageNumber, pageSize, listed.Count));
+        return TypedResults.Ok(new SchedulePage(paging.Of(listed), paging.Page, paging.Size, listed.Count));
 
         ProblemHttpResult NotFound() =>
             Problems.NotFound(ProblemCodes.ConcertNotFound, $"Concert {concertId} does not exist or has no schedule to list.");

@@ -82,8 +82,8 @@ public static class OpenApiVocabulary
         },
         ["size"] = (schema, _) =>
         {
-            Range(schema, 1, GetSchedulesEndpoint.MaxSize);
-            schema.Default = GetSchedulesEndpoint.DefaultSize;
+            Range(schema, 1, Paging.MaxSize);
+            schema.Default = Paging.DefaultSize;
         },
         ["onlyBookable"] = (schema, _) => schema.Default = true,
     };

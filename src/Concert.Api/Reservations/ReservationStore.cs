@@ -17,7 +17,9 @@ public static class ReservationStore
         {
             index.Name = "mt_doc_reservation_idx_on_hold";
             index.Predicate = OnHold;
-        });
+        })
+            // A fan's own reservations (GET /users/{userId}/reservations).
+            .Duplicate(reservation => reservation.UserId);
         Sequences.Add(options, ReservationIds.Sequence);
     }
 

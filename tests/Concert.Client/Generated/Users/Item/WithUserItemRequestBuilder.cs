@@ -2,6 +2,8 @@
 #pragma warning disable CS0618
 using Concert.Client.Users.Item.Amount;
 using Concert.Client.Users.Item.Charge;
+using Concert.Client.Users.Item.Reservations;
+using Concert.Client.Users.Item.Wallet;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using System.Collections.Generic;
@@ -25,6 +27,16 @@ namespace Concert.Client.Users.Item
         public global::Concert.Client.Users.Item.Charge.ChargeRequestBuilder Charge
         {
             get => new global::Concert.Client.Users.Item.Charge.ChargeRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The reservations property</summary>
+        public global::Concert.Client.Users.Item.Reservations.ReservationsRequestBuilder Reservations
+        {
+            get => new global::Concert.Client.Users.Item.Reservations.ReservationsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The wallet property</summary>
+        public global::Concert.Client.Users.Item.Wallet.WalletRequestBuilder Wallet
+        {
+            get => new global::Concert.Client.Users.Item.Wallet.WalletRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::Concert.Client.Users.Item.WithUserItemRequestBuilder"/> and sets the default values.

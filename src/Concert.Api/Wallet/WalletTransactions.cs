@@ -1,0 +1,63 @@
+using Concert.Api.Infrastructure;
+using Concert.Domain.Wallet;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Wolverine.Http;
+
+namespace Concert.Api.Wallet;
+
+public enum WalletTransactionType
+{
+    Charge,
+    Grant,
+    Payment,
+    Refund,
+}
+
+/// <param name="Amount">KRW, as every amount of the API (≥ 1): in for a charge, a grant or a refund, out for a payment.</param>
+/// <param name="BalanceAfter">The balance once this transaction was recorded.</param>
+public sealed record WalletTransaction(WalletTransactionType Type, long Amount, long BalanceAfter, DateTimeOffset At,
+    long? PaymentId, long? ReservationId);
+
+public sealed record WalletTransactionPage(IReadOnlyList<WalletTransaction> Items, int Page, int Size, int Total);
+
+public static class WalletTransactionsEndpoint
+{
+    /// <summary>
+    /// Read from the wallet's own stream at the time of asking (a fan's wallet holds tens of events, not thousands), so the
+    /// listing is never behind the balance.
+    /// </summary>
+    [WolverineGet("/users/{userId}/wallet/transactions")]
+    [Tags("Wallet")]
+    [EndpointSummary("The fan's wallet, transaction by transaction, newest first: charges, grants, payments and refunds, each with the balance after it. Never behind the balance.")]
+    [ProblemResponse(400, ProblemCodes.InvalidUser, "userId must be a UUID other than the nil UUID.")]
+    [ProblemResponse(400, ProblemCodes.InvalidRequest, "page must be 0 or more and size 1 to 100.")]
+    public static async Task<Results<Ok<WalletTransactionPage>, ProblemHttpResult>> Get(string userId, int? page, int? size,
+        IDocumentStore store, CancellationToken cancellation)
+    {
+        if (!Users.TryParse(userId, out var fan)) return TypedResults.Problem(Users.InvalidProblem());
+        if (!Paging.TryRead(page, size, out var paging, out var invalid)) return TypedResults.Problem(invalid);
+        await using var session = store.QuerySession();
+        var events = await session.Events.FetchStreamAsync(FanWallet.StreamKey(fan), token: cancellation);
+        var balance = 0L;
+        var transactions = new List<WalletTransaction>();
+        foreach (var recorded in events)
+        {
+            if (Transaction(recorded.Data) is not { } transaction) continue;
+            balance += transaction.Type == WalletTransactionType.Payment ? -transaction.Amount : transaction.Amount;
+            transactions.Add(transaction with { BalanceAfter = balance });
+        }
+
+        transactions.Reverse();
+        return TypedResults.Ok(new WalletTransactionPage(paging.Of(transactions), paging.Page, paging.Size, transactions.Count));
+    }
+
+    private static WalletTransaction? Transaction(object recorded) => recorded switch
+    {
+        WalletCharged charged => new(WalletTransactionType.Charge, charged.Amount, 0, charged.ChargedAt, null, null),
+        WalletGranted granted => new(WalletTransactionType.Grant, granted.Amount, 0, granted.GrantedAt, null, null),
+        WalletDebited debited => new(WalletTransactionType.Payment, debited.Amount, 0, debited.DebitedAt, debited.PaymentId, debited.ReservationId),
+        WalletRefunded refunded => new(WalletTransactionType.Refund, refunded.Amount, 0, refunded.RefundedAt, refunded.PaymentId, refunded.ReservationId),
+        _ => null,
+    };
+}

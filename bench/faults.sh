@@ -142,11 +142,11 @@ payments="$(count_lines "$work/out/payments.txt")"
 missing_payments="$(sql "select count(*) from answered_payments a where not exists (select from concert.mt_events e where e.stream_id = 'reservation-' || a.reservation_id and e.type = 'payment_confirmed' and (e.data ->> 'PaymentId')::bigint = a.payment_id)")"
 verdict "every answered payment (201) is in the events" "$(( missing_payments + (payments == 0) ))" "$payments answered, $missing_payments missing"
 
-sold_twice="$(sql "select count(*) from (select stream_id from concert.mt_events where type = 'seat_sold' group by stream_id having count(*) > 1) twice")"
+sold_twice="$(sql "select count(*) from (select stream_id from concert.mt_events where type in ('seat_sold', 'sale_refunded') group by stream_id having count(*) filter (where type = 'seat_sold') - count(*) filter (where type = 'sale_refunded') > 1) twice")"
 sold="$(sql "select count(*) from concert.mt_events where type = 'seat_sold'")"
 verdict "no seat sold twice" "$sold_twice" "$sold seats sold, $sold_twice more than once"
 
-from_events="$(sql "select coalesce(sum(case type when 'wallet_debited' then -(data ->> 'Amount')::bigint else (data ->> 'Amount')::bigint end), 0) from concert.mt_events where type in ('wallet_charged', 'wallet_granted', 'wallet_debited')")"
+from_events="$(sql "select coalesce(sum(case type when 'wallet_debited' then -(data ->> 'Amount')::bigint else (data ->> 'Amount')::bigint end), 0) from concert.mt_events where type in ('wallet_charged', 'wallet_granted', 'wallet_debited', 'wallet_refunded')")"
 from_views="$(sql "select coalesce(sum((data ->> 'Balance')::bigint), 0) from concert.mt_doc_fanwallet")"
 from_api=0 wallets=0
 for user in $(sql "select data ->> 'UserId' from concert.mt_doc_fanwallet order by random() limit 200"); do

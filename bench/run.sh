@@ -40,7 +40,8 @@
 #               given, when the last fan learned its drawn place, and the crowd's checks/s with the hints followed;
 #               a lapse (a fan who followed the hints and lost the place) is a failure
 #   balance, charge and pay share a database; after pay and after journey the bench checks that money is conserved
-#   (grants + charges − payments = the sum of the balances, from the events) and that no seat was sold twice.
+#   (grants + charges − payments + refunds = the sum of the balances, from the events) and that no seat was sold twice
+#   (a refunded sale does not count).
 # The hold scenarios run on a database of their own (a line of 100,000 waiting fans would stand before their fans);
 # expiry on another, with 30-second holds.
 # Every scenario runs with the shipped defaults of Queue:* (2-minute waits, 10-minute turns, 100 active), except
@@ -205,19 +206,21 @@ money_check() {
     select coalesce(sum((data->>'Amount')::bigint) filter (where type = 'wallet_granted'), 0),
            coalesce(sum((data->>'Amount')::bigint) filter (where type = 'wallet_charged'), 0),
            coalesce(sum((data->>'Amount')::bigint) filter (where type = 'wallet_debited'), 0),
+           coalesce(sum((data->>'Amount')::bigint) filter (where type = 'wallet_refunded'), 0),
            (select coalesce(sum((data->>'Balance')::bigint), 0) from concert.mt_doc_fanwallet),
            (select count(*) from concert.mt_doc_fanwallet where (data->>'Balance')::bigint < 0),
            count(*) filter (where type = 'payment_confirmed'),
            count(*) filter (where type = 'seat_sold'),
-           (select count(*) from (select stream_id from concert.mt_events where type = 'seat_sold'
-                                  group by stream_id having count(*) > 1) t)
-    from concert.mt_events where type in ('wallet_granted', 'wallet_charged', 'wallet_debited', 'payment_confirmed', 'seat_sold')" \
+           (select count(*) from (select stream_id from concert.mt_events where type in ('seat_sold', 'sale_refunded')
+                                  group by stream_id
+                                  having count(*) filter (where type = 'seat_sold') - count(*) filter (where type = 'sale_refunded') > 1) t)
+    from concert.mt_events where type in ('wallet_granted', 'wallet_charged', 'wallet_debited', 'wallet_refunded', 'payment_confirmed', 'seat_sold')" \
     "$database" | {
-    read -r granted charged debited balances negative confirmed sold twice
+    read -r granted charged debited refunded balances negative confirmed sold twice
     local verdict="CONSERVED"
-    [ $(( granted + charged - debited )) -eq "$balances" ] && [ "$negative" -eq 0 ] || verdict="NOT CONSERVED"
+    [ $(( granted + charged - debited + refunded )) -eq "$balances" ] && [ "$negative" -eq 0 ] || verdict="NOT CONSERVED"
     [ "$twice" -eq 0 ] && [ "$sold" -eq "$confirmed" ] || verdict="$verdict; SEATS WRONG"
-    echo "money $verdict: granted $granted + charged $charged − paid $debited = $(( granted + charged - debited )), balances $balances, negative $negative; payments $confirmed, seats sold $sold, sold twice $twice"
+    echo "money $verdict: granted $granted + charged $charged − paid $debited + refunded $refunded = $(( granted + charged - debited + refunded )), balances $balances, negative $negative; payments $confirmed, seats sold $sold, sold twice (net of refunds) $twice"
   }
 }
 

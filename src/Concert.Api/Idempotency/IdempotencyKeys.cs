@@ -147,12 +147,16 @@ public static class IdempotencyKeys
 
     private static bool IsSuccess(int status) => status is >= 200 and < 300;
 
-    /// <summary>A keyed request as its stored outcome knows it: the key, its route, the body's hash and when it came.</summary>
+    /// <summary>
+    /// A keyed request as its stored outcome knows it: the key, the resource it acts on (the path, as routing matches
+    /// it: without regard to case), the body's hash and when it came. The path, not the route's pattern: a DELETE or a
+    /// refund names its reservation in the path and has no body, so one key used on two reservations must be two requests.
+    /// </summary>
     private sealed record KeyedRequest(string Key, string RouteAndKey, string BodyHash, DateTimeOffset At)
     {
         public static async Task<KeyedRequest> ReadAsync(HttpContext context, string key)
         {
-            var route = context.GetEndpoint()?.Metadata.GetMetadata<HttpChain>()?.RoutePattern?.RawText ?? context.Request.Path.Value;
+            var route = (context.Request.PathBase + context.Request.Path).Value?.ToLowerInvariant();
             context.Request.EnableBuffering();
             var hash = await SHA256.HashDataAsync(context.Request.Body, context.RequestAborted);
             context.Request.Body.Position = 0;

@@ -26,7 +26,8 @@ public static class FanReservationsEndpoint
         var items = paging.Skipped >= total
             ? []
             : await session.Query<Reservation>().Where(reservation => reservation.UserId == fan)
-                .OrderByDescending(reservation => reservation.ReservationId)
+                // Ids come in blocks per node, so they are not in the order holds were placed: the hold's time is.
+                .OrderByDescending(reservation => reservation.HoldExpiresAt).ThenByDescending(reservation => reservation.ReservationId)
                 .Skip((int)paging.Skipped).Take(paging.Size).ToListAsync(cancellation);
         var now = clock.GetUtcNow();
         return TypedResults.Ok(new ReservationPage(items.Select(reservation => ReservationView.Of(reservation, now)).ToList(),

@@ -1,3 +1,4 @@
+using Concert.Domain.Catalog;
 using Concert.Domain.Reservations;
 using Concert.Domain.Wallet;
 
@@ -27,14 +28,20 @@ public static class Refunding
     /// The fan's own paid reservation, until refunds close before the show: the reservation reads REFUNDED, the seat is
     /// back on sale and what was paid goes back into the wallet, outside the charge policy.
     /// </summary>
-    public static Decision<Refund, RefundRefusal> Refund(Reservation? reservation, FanWallet wallet, DateTimeOffset refundsCloseAt,
-        DateTimeOffset now)
+    public static Decision<Refund, RefundRefusal> Refund(Reservation? reservation, Seat? seat, FanWallet wallet,
+        DateTimeOffset refundsCloseAt, DateTimeOffset now)
     {
         if (reservation is null || reservation.UserId != wallet.UserId) return RefundRefusal.ReservationNotFound;
         switch (reservation.StatusAt(now))
         {
             case ReservationStatus.Refunded: return RefundRefusal.AlreadyRefunded;
             case not ReservationStatus.Confirmed: return RefundRefusal.NotPaid;
+        }
+
+        // The seat must still be this sale's: a refund never frees a seat someone else holds or bought.
+        if (seat is null || seat.Status != SeatStatus.Reserved || seat.ReservationId != reservation.ReservationId)
+        {
+            return RefundRefusal.NotPaid;
         }
 
         if (now >= refundsCloseAt) return RefundRefusal.RefundClosed;

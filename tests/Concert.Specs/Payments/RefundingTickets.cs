@@ -57,6 +57,7 @@ public sealed class RefundingTickets(ConcertApp app)
         var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Host.Refund(fan.Fan, fan.Held.ReservationId, expectedStatus: null)));
 
         answers.Select(a => a.Context.Response.StatusCode).Order().ShouldBe([200, 409, 409, 409, 409, 409]);
+        foreach (var refused in answers.Where(a => a.Context.Response.StatusCode == 409)) await refused.ShouldBeProblem(409, "ALREADY_REFUNDED");
         (await Host.Balance(fan.Fan)).ShouldBe(200_000);
         (await Host.EventsOf(Reservation.StreamKey(fan.Held.ReservationId))).OfType<Concert.Domain.Payments.ReservationRefunded>()
             .Count().ShouldBe(1);

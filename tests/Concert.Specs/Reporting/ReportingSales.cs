@@ -37,6 +37,29 @@ public sealed class ReportingSales(HoldsApp app)
     }
 
     [Fact]
+    public async Task a_schedules_report_counts_releases_and_refunds_and_a_refunded_seat_sold_again_once()
+    {
+        var concert = await Host.OpenConcertWithNights("2027-07-05T19:00:00");
+        var (refunder, releaser, buyer) = (await Host.NewAdmittedFan(), await Host.NewAdmittedFan(), await Host.NewAdmittedFan());
+        await Host.Charge(refunder, 60_000);
+        await Host.Charge(buyer, 60_000);
+        var refunded = await (await Host.Hold(refunder, concert, 40, expectedStatus: 201)).Read<ReservationView>();
+        await Host.Pay(refunder, refunded.ReservationId, refunded.Price);
+        await Host.Refund(await Host.Readmitted(refunder), refunded.ReservationId);
+        var released = await (await Host.Hold(releaser, concert, 41, expectedStatus: 201)).Read<ReservationView>();
+        await Host.Release(releaser, released.ReservationId);
+        var resold = await (await Host.Hold(buyer, concert, 40, expectedStatus: 201)).Read<ReservationView>();
+        await Host.Pay(buyer, resold.ReservationId, resold.Price);
+
+        await Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+
+        var scheduleId = concert.Schedules[0].ScheduleId;
+        var sales = await Host.AdminGet<ScheduleSales>($"/admin/reports/schedules/{scheduleId}");
+        sales.ShouldBe(new ScheduleSales(scheduleId, concert.ConcertId, Seats: 50, Holds: 3, HeldNow: 0, ExpiredHolds: 0,
+            SeatsSold: 1, Revenue: 60_000, ReleasedHolds: 1, Refunds: 1));
+    }
+
+    [Fact]
     public async Task a_days_report_sums_the_payments_of_each_venue_day()
     {
         var concert = await Host.OpenConcertWithNights("2027-07-03T19:00:00");

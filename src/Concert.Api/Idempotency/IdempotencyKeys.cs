@@ -148,15 +148,19 @@ public static class IdempotencyKeys
     private static bool IsSuccess(int status) => status is >= 200 and < 300;
 
     /// <summary>
-    /// A keyed request as its stored outcome knows it: the key, the resource it acts on (the path, as routing matches
-    /// it: without regard to case), the body's hash and when it came. The path, not the route's pattern: a DELETE or a
-    /// refund names its reservation in the path and has no body, so one key used on two reservations must be two requests.
+    /// A keyed request as its stored outcome knows it: the key, the resource it acts on, the body's hash and when it came.
+    /// The resource is the route's pattern with the values of its parameters other than the fan's own: a DELETE or a
+    /// refund names its reservation in the path and has no body, so one key used on two reservations must be two
+    /// requests. (Routes whose only parameter is the fan keep the ids their outcomes were stored under before.)
     /// </summary>
     private sealed record KeyedRequest(string Key, string RouteAndKey, string BodyHash, DateTimeOffset At)
     {
         public static async Task<KeyedRequest> ReadAsync(HttpContext context, string key)
         {
-            var route = (context.Request.PathBase + context.Request.Path).Value?.ToLowerInvariant();
+            var pattern = context.GetEndpoint()?.Metadata.GetMetadata<HttpChain>()?.RoutePattern?.RawText ?? context.Request.Path.Value;
+            var resource = context.Request.RouteValues.Where(value => value.Key != Users.RouteParameter)
+                .OrderBy(value => value.Key, StringComparer.Ordinal).Select(value => $"{value.Key}={value.Value}").ToList();
+            var route = resource.Count == 0 ? pattern : $"{pattern}?{string.Join('&', resource)}";
             context.Request.EnableBuffering();
             var hash = await SHA256.HashDataAsync(context.Request.Body, context.RequestAborted);
             context.Request.Body.Position = 0;

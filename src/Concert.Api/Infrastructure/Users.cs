@@ -6,6 +6,9 @@ namespace Concert.Api.Infrastructure;
 /// <summary>Fans are known by a UUID of their own choosing; one never seen before is valid.</summary>
 public static class Users
 {
+    /// <summary>The route parameter that names the fan a route acts for.</summary>
+    public const string RouteParameter = "userId";
+
     public static bool TryRead(JsonElement? value, out Guid userId)
     {
         userId = Guid.Empty;

@@ -102,7 +102,7 @@ public static class QueueGate
 
     /// <summary>Whether the route acts for a fan ({userId}) other than this one.</summary>
     public static bool ActsForAnotherFan(HttpContext context, Guid userId) =>
-        Users.TryParse(context.GetRouteValue("userId") as string, out var routeUser) && routeUser != userId;
+        Users.TryParse(context.GetRouteValue(Users.RouteParameter) as string, out var routeUser) && routeUser != userId;
 
     /// <summary>403 TOKEN_USER_MISMATCH when a request acts for another fan than the one its token admitted.</summary>
     public static ProblemDetails? MismatchedUser(AdmittedFan fan, Guid actingFor) =>

@@ -49,7 +49,7 @@ public static class ConcertSetup
         services.AddConcertRateLimits(configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions());
         services.AddSingleton(configuration.GetSection("Wallet").Get<WalletOptions>() ?? new WalletOptions());
         services.AddSingleton<PaymentIds>();
-        services.AddSingleton(configuration.GetSection("Refunds").Get<RefundOptions>() ?? new RefundOptions());
+        services.AddSingleton((configuration.GetSection("Refunds").Get<RefundOptions>() ?? new RefundOptions()).Validated());
         services.AddSingleton(_ => NpgsqlDataSource.Create(Postgres.ConnectionString(configuration)));
         services.AddHostedService<IdempotencyPurge>();
         services.AddHostedService<OverdueHoldSweep>();

@@ -18,6 +18,10 @@ public sealed class RefundOptions
 {
     /// <summary>How long before a show refunds close.</summary>
     public TimeSpan Cutoff { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>A negative cutoff would refund tickets of shows already under way.</summary>
+    public RefundOptions Validated() =>
+        Cutoff >= TimeSpan.Zero ? this : throw new InvalidOperationException("Refunds:Cutoff must be zero or more.");
 }
 
 /// <param name="SeatStatus">Always AVAILABLE: the seat is back on sale.</param>

@@ -32,6 +32,13 @@ public static partial class Problems
         IReadOnlyDictionary<string, string>? errors = null) =>
         TypedResults.Problem(Create(status, code, message, errors));
 
+    /// <summary>A refusal that says when to try again: the problem, with Retry-After in whole seconds (at least 1).</summary>
+    public static IResult RetryAfter(HttpContext context, TimeSpan wait, int status, string code, string message)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Result(status, code, message);
+    }
+
     public static ProblemHttpResult NotFound(string code, string message) =>
         TypedResults.Problem(Create(StatusCodes.Status404NotFound, code, message));
 

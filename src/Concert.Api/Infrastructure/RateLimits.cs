@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
@@ -108,12 +107,9 @@ public static class RateLimits
         return app.UseForwardedHeaders(options);
     }
 
-    private static async ValueTask RefuseAsync(HttpContext context, TimeSpan retryAfter)
-    {
-        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        await Problems.Result(StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited,
+    private static async ValueTask RefuseAsync(HttpContext context, TimeSpan retryAfter) =>
+        await Problems.RetryAfter(context, retryAfter, StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited,
             "This address is asking too often: try again after Retry-After.").ExecuteAsync(context);
-    }
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using Concert.Api.Idempotency;
 using Concert.Api.Infrastructure;
 using Concert.Api.Queue;
+using Concert.Api.Reservations;
 using Concert.Api.Wallet;
 using Concert.Domain.Catalog;
 using Concert.Domain.Payments;
@@ -62,9 +63,7 @@ public static class PayReservationEndpoint
         var ticketRead = batch.Events.FetchForWriting<QueueTicket>(QueueTicket.StreamKey(payer.UserId));
         await batch.Execute(cancellation);
         var reservation = await reservationRead;
-        var seat = reservation.Aggregate is { } held && held.UserId == payer.UserId
-            ? await session.Events.FetchForWriting<Seat>(Seat.StreamKey(held.ScheduleId, held.SeatNumber), cancellation)
-            : null;
+        var seat = await ReservationStore.FetchOwnSeatForWritingAsync(session, reservation.Aggregate, payer.UserId, cancellation);
         return new PaymentToDecide(await walletRead, reservation, seat, await ticketRead,
             await ids.NextAsync(session, cancellation));
     }

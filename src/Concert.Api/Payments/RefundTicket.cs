@@ -2,6 +2,7 @@ using Concert.Api.Catalog;
 using Concert.Api.Idempotency;
 using Concert.Api.Infrastructure;
 using Concert.Api.Queue;
+using Concert.Api.Reservations;
 using Concert.Api.Wallet;
 using Concert.Domain.Catalog;
 using Concert.Domain.Payments;
@@ -52,7 +53,7 @@ public static class RefundTicketEndpoint
             return new RefundToDecide(await walletRead, reservation, null, DateTimeOffset.MaxValue);
         }
 
-        var seat = await session.Events.FetchForWriting<Seat>(Seat.StreamKey(paid.ScheduleId, paid.SeatNumber), cancellation);
+        var seat = await ReservationStore.FetchOwnSeatForWritingAsync(session, paid, fan.UserId, cancellation);
         var listing = await session.LoadAsync<ConcertListing>(ConcertListing.StreamKey(paid.ConcertId), cancellation);
         var startAt = listing?.Schedules.FirstOrDefault(schedule => schedule.ScheduleId == paid.ScheduleId)?.StartAt;
         return new RefundToDecide(await walletRead, reservation, seat,

@@ -74,22 +74,16 @@ public static class IssueTokenEndpoint
         return !WaitingLine.HoldsLiveToken(current, clock.GetUtcNow());
     }
 
-    private static IResult Full(HttpContext context)
-    {
-        context.Response.Headers.RetryAfter = ((int)FullLineRetry.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Problems.Result(StatusCodes.Status503ServiceUnavailable, ProblemCodes.QueueFull,
+    private static IResult Full(HttpContext context) =>
+        Problems.RetryAfter(context, FullLineRetry, StatusCodes.Status503ServiceUnavailable, ProblemCodes.QueueFull,
             "The waiting line is full: try again after Retry-After.");
-    }
 
     /// <summary>How long an address at its limit is told to wait: its fans' tokens end as they are admitted, pay or lapse.</summary>
     private static readonly TimeSpan TooManyTokensRetry = TimeSpan.FromSeconds(30);
 
-    private static IResult TooManyTokens(HttpContext context)
-    {
-        context.Response.Headers.RetryAfter = ((int)TooManyTokensRetry.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Problems.Result(StatusCodes.Status429TooManyRequests, ProblemCodes.TooManyTokens,
+    private static IResult TooManyTokens(HttpContext context) =>
+        Problems.RetryAfter(context, TooManyTokensRetry, StatusCodes.Status429TooManyRequests, ProblemCodes.TooManyTokens,
             "This address holds as many live queue tokens as it may: try again after Retry-After.");
-    }
 
     private static IResult Busy() =>
         Problems.Result(StatusCodes.Status503ServiceUnavailable, ProblemCodes.ServiceBusy, "Too many fans are taking a place at once: try again in a moment.");

@@ -15,14 +15,12 @@ namespace Concert.Api.Queue;
 public static class OpeningDraw
 {
     /// <returns>Whether it placed the pre-queue (or recorded a draw of nobody).</returns>
-    public static async Task<bool> PlaceThePreQueueIfDueAsync(IDocumentStore store, QueueOptions options, DateTimeOffset now,
-        CancellationToken cancellation)
+    /// <param name="known">This node's copy of the controls (<see cref="LineView"/>): with no opening due or called off, the
+    /// run reads nothing more; the decision itself reads the control stream again under the locks.</param>
+    public static async Task<bool> PlaceThePreQueueIfDueAsync(IDocumentStore store, QueueControl known, QueueOptions options,
+        DateTimeOffset now, CancellationToken cancellation)
     {
-        await using (var query = store.QuerySession())
-        {
-            var standing = await QueueStore.ControlAsync(query, cancellation);
-            if (!standing.IsDueToDraw(now) && !standing.IsCalledOff) return false;
-        }
+        if (!known.IsDueToDraw(now) && !known.IsCalledOff) return false;
 
         await using var session = store.LightweightSession();
         await Transactions.BeginAsync(session);

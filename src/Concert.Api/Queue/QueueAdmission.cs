@@ -44,7 +44,12 @@ public sealed class QueueAdmission(IDocumentStore store, LineView lineView, Time
             try
             {
                 // The node that placed the pre-queue knows at once; the others within a poll of their copy.
-                if (await OpeningDraw.PlaceThePreQueueIfDueAsync(store, options, clock.GetUtcNow(), cancellation)) await lineView.RefreshAsync(cancellation);
+                var known = (await lineView.CurrentAsync(cancellation)).Control;
+                if (await OpeningDraw.PlaceThePreQueueIfDueAsync(store, known, options, clock.GetUtcNow(), cancellation))
+                {
+                    await lineView.RefreshAsync(cancellation);
+                }
+
                 await AdmitAsync(cancellation);
                 return;
             }
@@ -88,7 +93,7 @@ public sealed class QueueAdmission(IDocumentStore store, LineView lineView, Time
                 current => WaitingLine.Admit(current, now, options.Times), cancellation);
         leftTheLine.AddRange(admitted.Select(ticket => ticket.Seq));
         return new AdmissionRun(leftTheLine, active + admitted.Count, admittedLastMinute + admitted.Count,
-            await QueueStore.CountPreQueueAsync(session, now, cancellation));
+            control.HasPreQueue ? await QueueStore.CountPreQueueAsync(session, now, cancellation) : 0);
     }
 
     /// <summary>

@@ -19,10 +19,8 @@ public static class ReleaseHoldEndpoint
         CancellationToken cancellation)
     {
         var reservation = await session.Events.FetchForWriting<Reservation>(Reservation.StreamKey(reservationId), cancellation);
-        var seat = reservation.Aggregate is { } held && held.UserId == fan.UserId
-            ? await session.Events.FetchForWriting<Seat>(Seat.StreamKey(held.ScheduleId, held.SeatNumber), cancellation)
-            : null;
-        return new ReleaseToDecide(reservation, seat);
+        return new ReleaseToDecide(reservation,
+            await ReservationStore.FetchOwnSeatForWritingAsync(session, reservation.Aggregate, fan.UserId, cancellation));
     }
 
     /// <remarks>
@@ -42,11 +40,11 @@ public static class ReleaseHoldEndpoint
     {
         var now = clock.GetUtcNow();
         var (reservation, seat) = (release.Reservation, release.Seat);
-        return SeatHolding.Release(reservation.Aggregate, fan.UserId, now).Match(
+        return SeatHolding.Release(reservation.Aggregate, seat?.Aggregate, fan.UserId, now).Match(
             released =>
             {
                 reservation.AppendOne(released.Released);
-                if (seat?.Aggregate is { } held && SeatHolding.ReleaseSeat(held, reservationId) is not null) seat.AppendOne(released.SeatFreed);
+                if (released.SeatFreed is { } freed) seat!.AppendOne(freed);
                 return TypedResults.Ok(ReservationView.Of(reservation.Aggregate!.Apply(released.Released), now));
             },
             reason => reason switch

@@ -1,3 +1,5 @@
+using JasperFx.Events;
+using Concert.Domain.Catalog;
 using Concert.Api.Infrastructure;
 using Concert.Domain.Reservations;
 using JasperFx.Events.Projections;
@@ -25,6 +27,13 @@ public static class ReservationStore
 
     // A SQL literal, not a parameter, so PostgreSQL's generic plans can use the partial index.
     private static readonly string OnHold = $"status = {(int)ReservationStatus.OnHold}";
+
+    /// <summary>The seat of a fan's own reservation, read for writing; null when the reservation is not theirs (or none).</summary>
+    public static async Task<IEventStream<Seat>?> FetchOwnSeatForWritingAsync(IDocumentSession session, Reservation? reservation,
+        Guid fan, CancellationToken cancellation) =>
+        reservation is { } held && held.UserId == fan
+            ? await session.Events.FetchForWriting<Seat>(Seat.StreamKey(held.ScheduleId, held.SeatNumber), cancellation)
+            : null;
 
     /// <summary>Reservations still on hold whose hold lapsed before <paramref name="before"/>, the oldest first.</summary>
     public static Task<IReadOnlyList<long>> OverdueHoldsAsync(IQuerySession session, DateTimeOffset before, int count,

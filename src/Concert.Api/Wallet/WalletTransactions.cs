@@ -39,25 +39,36 @@ public static class WalletTransactionsEndpoint
         if (!Paging.TryRead(page, size, out var paging, out var invalid)) return TypedResults.Problem(invalid);
         await using var session = store.QuerySession();
         var events = await session.Events.FetchStreamAsync(FanWallet.StreamKey(fan), token: cancellation);
-        var balance = 0L;
+        var wallet = FanWallet.Empty(fan);
         var transactions = new List<WalletTransaction>();
         foreach (var recorded in events)
         {
-            if (Transaction(recorded.Data) is not { } transaction) continue;
-            balance += transaction.Type == WalletTransactionType.Payment ? -transaction.Amount : transaction.Amount;
-            transactions.Add(transaction with { BalanceAfter = balance });
+            if (Transaction(recorded.Data, ref wallet) is { } transaction) transactions.Add(transaction);
         }
 
         transactions.Reverse();
         return TypedResults.Ok(new WalletTransactionPage(paging.Of(transactions), paging.Page, paging.Size, transactions.Count));
     }
 
-    private static WalletTransaction? Transaction(object recorded) => recorded switch
+    /// <summary>The event as a transaction, its balance after it the wallet's own (<see cref="FanWallet"/>'s Apply).</summary>
+    private static WalletTransaction? Transaction(object recorded, ref FanWallet wallet)
     {
-        WalletCharged charged => new(WalletTransactionType.Charge, charged.Amount, 0, charged.ChargedAt, null, null),
-        WalletGranted granted => new(WalletTransactionType.Grant, granted.Amount, 0, granted.GrantedAt, null, null),
-        WalletDebited debited => new(WalletTransactionType.Payment, debited.Amount, 0, debited.DebitedAt, debited.PaymentId, debited.ReservationId),
-        WalletRefunded refunded => new(WalletTransactionType.Refund, refunded.Amount, 0, refunded.RefundedAt, refunded.PaymentId, refunded.ReservationId),
-        _ => null,
-    };
+        switch (recorded)
+        {
+            case WalletCharged charged:
+                wallet = wallet.Apply(charged);
+                return new(WalletTransactionType.Charge, charged.Amount, wallet.Balance, charged.ChargedAt, null, null);
+            case WalletGranted granted:
+                wallet = wallet.Apply(granted);
+                return new(WalletTransactionType.Grant, granted.Amount, wallet.Balance, granted.GrantedAt, null, null);
+            case WalletDebited debited:
+                wallet = wallet.Apply(debited);
+                return new(WalletTransactionType.Payment, debited.Amount, wallet.Balance, debited.DebitedAt, debited.PaymentId, debited.ReservationId);
+            case WalletRefunded refunded:
+                wallet = wallet.Apply(refunded);
+                return new(WalletTransactionType.Refund, refunded.Amount, wallet.Balance, refunded.RefundedAt, refunded.PaymentId, refunded.ReservationId);
+            default:
+                return null;
+        }
+    }
 }

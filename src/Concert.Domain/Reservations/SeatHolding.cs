@@ -11,8 +11,8 @@ public enum HoldRefusal
     SeatTaken,
 }
 
-/// <summary>A hold the fan let go: the reservation's event and the seat's, for their own streams.</summary>
-public sealed record HoldRelease(ReservationReleased Released, HoldReleased SeatFreed);
+/// <summary>A hold the fan let go: the reservation's event, and the seat's while the seat is still this hold's.</summary>
+public sealed record HoldRelease(ReservationReleased Released, HoldReleased? SeatFreed);
 
 public enum ReleaseRefusal
 {
@@ -52,13 +52,15 @@ public static class SeatHolding
     /// A fan lets their own hold go before it lapses: the reservation reads RELEASED and the seat is back on sale at once;
     /// the scheduled expiry then finds nothing on hold.
     /// </summary>
-    public static Decision<HoldRelease, ReleaseRefusal> Release(Reservation? reservation, Guid fan, DateTimeOffset now)
+    public static Decision<HoldRelease, ReleaseRefusal> Release(Reservation? reservation, Seat? seat, Guid fan, DateTimeOffset now)
     {
         if (reservation is null || reservation.UserId != fan) return ReleaseRefusal.ReservationNotFound;
         return reservation.StatusAt(now) switch
         {
             ReservationStatus.OnHold => new HoldRelease(new ReservationReleased(reservation.ReservationId, now),
-                new HoldReleased(reservation.ScheduleId, reservation.SeatNumber, reservation.ReservationId)),
+                seat is not null && HoldsSeat(seat, reservation.ReservationId)
+                    ? new HoldReleased(reservation.ScheduleId, reservation.SeatNumber, reservation.ReservationId)
+                    : null),
             ReservationStatus.Confirmed => ReleaseRefusal.AlreadyPaid,
             ReservationStatus.Expired or ReservationStatus.Released or ReservationStatus.Refunded => ReleaseRefusal.NoLongerOnHold,
         };
@@ -66,7 +68,8 @@ public static class SeatHolding
 
     /// <summary>Frees the seat only if it is still held by this reservation.</summary>
     public static HoldExpired? ReleaseSeat(Seat seat, long reservationId) =>
-        seat.Status == SeatStatus.TempReserved && seat.ReservationId == reservationId
-            ? new HoldExpired(seat.ScheduleId, seat.Number, reservationId)
-            : null;
+        HoldsSeat(seat, reservationId) ? new HoldExpired(seat.ScheduleId, seat.Number, reservationId) : null;
+
+    private static bool HoldsSeat(Seat seat, long reservationId) =>
+        seat.Status == SeatStatus.TempReserved && seat.ReservationId == reservationId;
 }

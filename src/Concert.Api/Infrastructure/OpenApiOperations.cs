@@ -35,6 +35,10 @@ public static class OpenApiOperations
 {
     private static readonly ProblemResponseAttribute TooManyRequests = new(429, ProblemCodes.RateLimited,
         "This address is asking too often: try again after Retry-After.");
+    private static readonly ProblemResponseAttribute UriTooLong = new(414, ProblemCodes.UriTooLong,
+        "The path and query string are longer than the service takes (RequestHeadLimits).");
+    private static readonly ProblemResponseAttribute HeadersTooLarge = new(431, ProblemCodes.HeadersTooLarge,
+        "The headers are larger than the service takes (RequestHeadLimits).");
     private static readonly ProblemResponseAttribute Busy = new(503, ProblemCodes.ServiceBusy,
         "The service is too busy to answer now; try again after Retry-After.");
 
@@ -104,6 +108,8 @@ public static class OpenApiOperations
             problems.Add(new ProblemResponseAttribute(409, ProblemCodes.Conflict, "Other requests kept changing the same data; try again."));
         }
 
+        problems.Add(UriTooLong);
+        problems.Add(HeadersTooLarge);
         problems.Add(TooManyRequests);
         problems.Add(Busy);
 

@@ -107,7 +107,7 @@ public sealed class ServingHttp(ConcertApp app)
         ProblemCodes(paths, "/concerts/{concertId}/schedules", "get", "400").ShouldContain("INVALID_REQUEST");
         ProblemCodes(paths, "/concerts/{concertId}/schedules/{scheduleId}/seats", "get", "404").ShouldContain("SCHEDULE_NOT_FOUND");
         paths["/payments"]!["post"]!["responses"]!.AsObject().Select(r => r.Key).ShouldBe(
-            ["201", "400", "401", "402", "403", "404", "409", "415", "422", "429", "503"], ignoreOrder: true);
+            ["201", "400", "401", "402", "403", "404", "409", "414", "415", "422", "429", "431", "503"], ignoreOrder: true);
         ProblemCodes(paths, "/payments", "post", "402").ShouldContain("INSUFFICIENT_BALANCE");
         ProblemCodes(paths, "/payments", "post", "409").ShouldContain("ALREADY_CONFIRMED");
         ProblemCodes(paths, "/users/{userId}/charge", "patch", "400").ShouldContain("MONTHLY_LIMIT_EXCEEDED");

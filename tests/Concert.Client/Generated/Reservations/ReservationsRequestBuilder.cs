@@ -58,9 +58,11 @@ namespace Concert.Client.Reservations
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 404 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 409 status code</exception>
+        /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 414 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 415 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 422 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 431 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -80,9 +82,11 @@ namespace Concert.Client.Reservations
                 { "403", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "409", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "414", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "415", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "422", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "431", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Concert.Client.Models.ReservationView>(requestInfo, global::Concert.Client.Models.ReservationView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);

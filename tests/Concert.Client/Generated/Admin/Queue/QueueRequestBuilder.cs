@@ -40,7 +40,9 @@ namespace Concert.Client.Admin.Queue
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 401 status code</exception>
+        /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 414 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 431 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -55,7 +57,9 @@ namespace Concert.Client.Admin.Queue
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
                 { "401", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "414", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "431", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Concert.Client.Models.QueueOverview>(requestInfo, global::Concert.Client.Models.QueueOverview.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
@@ -70,8 +74,10 @@ namespace Concert.Client.Admin.Queue
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 400 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 409 status code</exception>
+        /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 414 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 415 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 431 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -89,8 +95,10 @@ namespace Concert.Client.Admin.Queue
                 { "400", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "401", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "409", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "414", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "415", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "431", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Concert.Client.Models.QueueOverview>(requestInfo, global::Concert.Client.Models.QueueOverview.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);

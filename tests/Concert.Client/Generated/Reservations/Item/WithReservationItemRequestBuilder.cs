@@ -50,8 +50,10 @@ namespace Concert.Client.Reservations.Item
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 404 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 409 status code</exception>
+        /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 414 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 422 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 431 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -70,8 +72,10 @@ namespace Concert.Client.Reservations.Item
                 { "403", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "409", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "414", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "422", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "431", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Concert.Client.Models.ReservationView>(requestInfo, global::Concert.Client.Models.ReservationView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
@@ -85,7 +89,9 @@ namespace Concert.Client.Reservations.Item
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 414 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 431 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -102,7 +108,9 @@ namespace Concert.Client.Reservations.Item
                 { "401", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "414", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "431", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Concert.Client.Models.ReservationView>(requestInfo, global::Concert.Client.Models.ReservationView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);

@@ -55,7 +55,9 @@ namespace Concert.Client.Admin.Support.Schedules.Item.Seats
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 400 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 414 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 431 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -72,7 +74,9 @@ namespace Concert.Client.Admin.Support.Schedules.Item.Seats
                 { "400", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "401", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "414", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "431", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Concert.Client.Models.SeatMapAt>(requestInfo, global::Concert.Client.Models.SeatMapAt.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);

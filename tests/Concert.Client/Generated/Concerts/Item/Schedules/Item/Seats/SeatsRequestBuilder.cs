@@ -42,7 +42,9 @@ namespace Concert.Client.Concerts.Item.Schedules.Item.Seats
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 414 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 431 status code</exception>
         /// <exception cref="global::Concert.Client.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -59,7 +61,9 @@ namespace Concert.Client.Concerts.Item.Schedules.Item.Seats
                 { "401", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "414", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "431", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::Concert.Client.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Concert.Client.Models.SeatMap>(requestInfo, global::Concert.Client.Models.SeatMap.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);

@@ -6,7 +6,10 @@ using Wolverine.Http;
 
 namespace Concert.Api.Catalog;
 
-public sealed record ScheduleItem(long ScheduleId, DateOnly Date, DateTime StartAt, int AvailableCount, int TotalCount);
+/// <param name="AvailableCount">Free seats on sale: none once the schedule is cancelled.</param>
+/// <param name="Cancelled">An operator cancelled it: it is not bookable, and its tickets are refunded.</param>
+public sealed record ScheduleItem(long ScheduleId, DateOnly Date, DateTime StartAt, int AvailableCount, int TotalCount,
+    bool Cancelled);
 
 public sealed record SchedulePage(IReadOnlyList<ScheduleItem> Items, int Page, int Size, int Total);
 
@@ -14,7 +17,7 @@ public static class GetSchedulesEndpoint
 {
     [WolverineGet("/concerts/{concertId}/schedules")]
     [Tags("Catalog")]
-    [EndpointSummary("The concert's schedules by start time, with their free seats; by default only those still bookable.")]
+    [EndpointSummary("The concert's schedules by start time, with their free seats; by default only those still bookable (not sold out, not cancelled).")]
     [ProblemResponse(400, ProblemCodes.InvalidRequest, "page must be 0 or more and size 1 to 100.")]
     [ProblemResponse(404, ProblemCodes.ConcertNotFound, "No such concert, or no schedule to list.")]
     public static async Task<Results<Ok<SchedulePage>, ProblemHttpResult>> Get(long concertId, bool? onlyBookable,
@@ -37,8 +40,9 @@ public static class GetSchedulesEndpoint
 
         var listed = concert.Schedules
             .Select(schedule => new ScheduleItem(schedule.ScheduleId, DateOnly.FromDateTime(schedule.StartAt),
-                schedule.StartAt, schedule.SeatCount - takenSeatsBySchedule.GetValueOrDefault(schedule.ScheduleId),
-                schedule.SeatCount))
+                schedule.StartAt,
+                schedule.CancelledAt is null ? schedule.SeatCount - takenSeatsBySchedule.GetValueOrDefault(schedule.ScheduleId) : 0,
+                schedule.SeatCount, schedule.CancelledAt is not null))
             .Where(item => onlyBookable == false || item.AvailableCount >= 1)
             .OrderBy(item => item.StartAt)
             .ThenBy(item => item.ScheduleId)

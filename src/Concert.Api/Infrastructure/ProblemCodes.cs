@@ -38,6 +38,7 @@ public static class ProblemCodes
     public const string RefundClosed = "REFUND_CLOSED";
     public const string RequestFailed = "REQUEST_FAILED";
     public const string ReservationNotFound = "RESERVATION_NOT_FOUND";
+    public const string ScheduleCancelled = "SCHEDULE_CANCELLED";
     public const string ScheduleNotFound = "SCHEDULE_NOT_FOUND";
     public const string SeatAlreadyTaken = "SEAT_ALREADY_TAKEN";
     public const string SeatNotFound = "SEAT_NOT_FOUND";

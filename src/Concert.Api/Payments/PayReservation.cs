@@ -83,6 +83,7 @@ public static class PayReservationEndpoint
     [ProblemResponse(402, ProblemCodes.InsufficientBalance, "The balance does not cover 80000.")]
     [ProblemResponse(404, ProblemCodes.ReservationNotFound, "No such reservation on hold for this fan.")]
     [ProblemResponse(409, ProblemCodes.AlreadyConfirmed, "The reservation is already paid.")]
+    [ProblemResponse(409, ProblemCodes.ScheduleCancelled, "The seat's schedule was cancelled: its hold is released.")]
     public static IResult Post(PaymentRequest request, PaymentToDecide payment, AdmittedFan payer, TimeProvider clock)
     {
         var (now, reservationId, amount) = (clock.GetUtcNow(), request.ReservationId!.Value, request.Amount!.Value);
@@ -109,6 +110,8 @@ public static class PayReservationEndpoint
                     ProblemCodes.AmountMismatch, $"amount must be the reservation's price, {price}."),
                 PaymentRefusal.InsufficientBalance => Problems.Result(StatusCodes.Status402PaymentRequired,
                     ProblemCodes.InsufficientBalance, $"The balance does not cover {price}."),
+                PaymentRefusal.ScheduleCancelled => Problems.Result(StatusCodes.Status409Conflict,
+                    ProblemCodes.ScheduleCancelled, $"The schedule of reservation {reservationId} was cancelled: its hold is released."),
             });
     }
 }

@@ -25,9 +25,9 @@ public sealed class RefundOptions
         Cutoff >= TimeSpan.Zero ? this : throw new InvalidOperationException("Refunds:Cutoff must be zero or more.");
 }
 
-/// <param name="SeatStatus">Always AVAILABLE: the seat is back on sale.</param>
+/// <param name="SeatStatus">AVAILABLE: the seat is back on sale; WITHDRAWN when its schedule was cancelled.</param>
 public sealed record RefundReceipt(long ReservationId, long PaymentId, Guid UserId, long Amount, DateTimeOffset RefundedAt,
-    long BalanceAfter, string SeatStatus);
+    long BalanceAfter, SeatStatus SeatStatus);
 
 /// <summary>What a refund is decided on: the fan's locked wallet, the reservation and its seat, and when refunds close.</summary>
 public sealed record RefundToDecide(LockedWallet Wallet, IEventStream<Reservation> Reservation, IEventStream<Seat>? Seat,
@@ -65,7 +65,7 @@ public static class RefundTicketEndpoint
     [Tags("Payments")]
     [Idempotent]
     [DecideAgainOnWriteConflict]
-    [EndpointSummary("Refund a paid ticket into the wallet until Refunds:Cutoff before the show: in one transaction the reservation reads REFUNDED, the seat is back on sale and the wallet is credited what was paid.")]
+    [EndpointSummary("Refund a paid ticket into the wallet until Refunds:Cutoff before the show (a cancelled show's at any time): in one transaction the reservation reads REFUNDED, the seat is back on sale and the wallet is credited what was paid.")]
     [ProblemResponse(404, ProblemCodes.ReservationNotFound, "No such reservation for this fan.")]
     [ProblemResponse(409, ProblemCodes.NotPaid, "The reservation is not paid: there is nothing to refund.")]
     [ProblemResponse(409, ProblemCodes.AlreadyRefunded, "The ticket is refunded already.")]
@@ -81,7 +81,8 @@ public static class RefundTicketEndpoint
                 seat!.AppendOne(refunded.SeatFreed);
                 wallet.Stream.AppendOne(refunded.Credited);
                 return TypedResults.Ok(new RefundReceipt(reservationId, refunded.Refunded.PaymentId, fan.UserId,
-                    refunded.Refunded.Amount, now, wallet.Wallet.Apply(refunded.Credited).Balance, "AVAILABLE"));
+                    refunded.Refunded.Amount, now, wallet.Wallet.Apply(refunded.Credited).Balance,
+                    seat.Aggregate!.Apply(refunded.SeatFreed).StatusAt(now)));
             },
             reason => reason switch
             {

@@ -8,8 +8,9 @@ namespace Concert.Api.Reporting;
 /// <summary>How one schedule sells: built by the async daemon from its seats' streams, rebuildable from them.</summary>
 /// <param name="Id">The schedule's id.</param>
 /// <param name="HeldNow">Holds neither expired, released nor paid yet, as recorded (a lapsed hold counts until its expiry is).</param>
-/// <param name="ReleasedHolds">Holds their fans let go before they lapsed.</param>
+/// <param name="ReleasedHolds">Holds let go before they lapsed: by their fans, or by the schedule's cancellation.</param>
 /// <param name="Refunds">Tickets refunded: each takes its seat out of <paramref name="SeatsSold"/> and its price out of <paramref name="Revenue"/>.</param>
+/// <param name="Cancelled">An operator cancelled the schedule: its holds are released and its tickets refunded.</param>
 public sealed record ScheduleSales(
     long Id,
     long ConcertId,
@@ -20,7 +21,8 @@ public sealed record ScheduleSales(
     int SeatsSold,
     long Revenue,
     int ReleasedHolds = 0,
-    int Refunds = 0)
+    int Refunds = 0,
+    bool Cancelled = false)
 {
     /// <summary>The share of holds that were paid.</summary>
     public double Conversion => Holds == 0 ? 0 : Math.Round((double)SeatsSold / Holds, 4);
@@ -36,6 +38,7 @@ public sealed partial class ScheduleSalesProjection : MultiStreamProjection<Sche
         Identity<HoldReleased>(released => released.ScheduleId);
         Identity<SaleRefunded>(refunded => refunded.ScheduleId);
         Identity<SeatSold>(sold => sold.ScheduleId);
+        Identity<SeatWithdrawn>(withdrawn => withdrawn.ScheduleId);
     }
 
     public static ScheduleSales Create(SeatOpened opened) => new(opened.ScheduleId, opened.ConcertId, 1, 0, 0, 0, 0, 0);
@@ -53,6 +56,8 @@ public sealed partial class ScheduleSalesProjection : MultiStreamProjection<Sche
 
     public static ScheduleSales Apply(SaleRefunded refunded, ScheduleSales sales) =>
         sales with { Refunds = sales.Refunds + 1, SeatsSold = sales.SeatsSold - 1, Revenue = sales.Revenue - refunded.Amount };
+
+    public static ScheduleSales Apply(SeatWithdrawn withdrawn, ScheduleSales sales) => sales with { Cancelled = true };
 
     public static ScheduleSales Apply(SeatSold sold, ScheduleSales sales) =>
         sales with { SeatsSold = sales.SeatsSold + 1, HeldNow = sales.HeldNow - 1, Revenue = sales.Revenue + sold.Amount };

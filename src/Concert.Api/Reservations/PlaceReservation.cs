@@ -59,6 +59,7 @@ public static class PlaceReservationEndpoint
     [ProblemResponse(400, ProblemCodes.InvalidUser, "userId must be a UUID other than the nil UUID.")]
     [ProblemResponse(404, ProblemCodes.ScheduleNotFound, "No such schedule for this concert.")]
     [ProblemResponse(409, ProblemCodes.SeatAlreadyTaken, "The seat is held or sold.")]
+    [ProblemResponse(409, ProblemCodes.ScheduleCancelled, "The schedule was cancelled.")]
     public static (IResult, OutgoingMessages) Post(PlaceReservationRequest request, SeatToHold seat, AdmittedFan fan,
         IDocumentSession session, HttpContext context, TimeProvider clock, HoldOptions holds)
     {
@@ -85,6 +86,8 @@ public static class PlaceReservationEndpoint
             {
                 HoldRefusal.SeatTaken => (Problems.Result(StatusCodes.Status409Conflict, ProblemCodes.SeatAlreadyTaken,
                     $"Seat {current.Number} is held or sold."), []),
+                HoldRefusal.ScheduleCancelled => (Problems.Result(StatusCodes.Status409Conflict, ProblemCodes.ScheduleCancelled,
+                    $"Schedule {scheduleId} was cancelled."), []),
             });
     }
 

@@ -1,4 +1,5 @@
 using Concert.Api.Infrastructure;
+using Concert.Domain.Payments;
 using Concert.Domain.Wallet;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,8 +17,9 @@ public enum WalletTransactionType
 
 /// <param name="Amount">KRW, as every amount of the API (≥ 1): in for a charge, a grant or a refund, out for a payment.</param>
 /// <param name="BalanceAfter">The balance once this transaction was recorded.</param>
+/// <param name="RefundReason">A refund's: the fan asked, or the show was cancelled; null for the other types.</param>
 public sealed record WalletTransaction(WalletTransactionType Type, long Amount, long BalanceAfter, DateTimeOffset At,
-    long? PaymentId, long? ReservationId);
+    long? PaymentId, long? ReservationId, RefundReason? RefundReason = null);
 
 public sealed record WalletTransactionPage(IReadOnlyList<WalletTransaction> Items, int Page, int Size, int Total);
 
@@ -66,7 +68,8 @@ public static class WalletTransactionsEndpoint
                 return new(WalletTransactionType.Payment, debited.Amount, wallet.Balance, debited.DebitedAt, debited.PaymentId, debited.ReservationId);
             case WalletRefunded refunded:
                 wallet = wallet.Apply(refunded);
-                return new(WalletTransactionType.Refund, refunded.Amount, wallet.Balance, refunded.RefundedAt, refunded.PaymentId, refunded.ReservationId);
+                return new(WalletTransactionType.Refund, refunded.Amount, wallet.Balance, refunded.RefundedAt, refunded.PaymentId,
+                    refunded.ReservationId, refunded.Reason);
             default:
                 return null;
         }

@@ -9,3 +9,12 @@ public sealed record ScheduleOpened(long ConcertId, long ScheduleId, DateTime St
 
 /// <summary>A seat of a schedule went on sale at its price. Starts the seat's own stream.</summary>
 public sealed record SeatOpened(long ConcertId, long ScheduleId, int SeatNumber, long Price);
+
+/// <summary>
+/// An operator cancelled a schedule: no new holds or payments; its holds are released and its tickets refunded, one
+/// seat at a time. Concert stream.
+/// </summary>
+public sealed record ScheduleCancelled(long ConcertId, long ScheduleId, DateTimeOffset CancelledAt);
+
+/// <summary>A seat of a cancelled schedule left sale: it takes no new hold, and its hold or sale is settled. Seat stream.</summary>
+public sealed record SeatWithdrawn(long ScheduleId, int SeatNumber, DateTimeOffset WithdrawnAt);

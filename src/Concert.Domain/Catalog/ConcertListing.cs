@@ -10,6 +10,17 @@ public sealed record ConcertListing(string Id, long ConcertId, string Title, IRe
 
     public ConcertListing Apply(ScheduleOpened opened) =>
         this with { Schedules = [.. Schedules, new ScheduleListing(opened.ScheduleId, opened.StartAt, opened.SeatCount)] };
+
+    public ConcertListing Apply(ScheduleCancelled cancelled) =>
+        this with
+        {
+            Schedules = [.. Schedules.Select(schedule => schedule.ScheduleId == cancelled.ScheduleId
+                ? schedule with { CancelledAt = cancelled.CancelledAt }
+                : schedule)],
+        };
+
+    public ScheduleListing? Schedule(long scheduleId) => Schedules.FirstOrDefault(schedule => schedule.ScheduleId == scheduleId);
 }
 
-public sealed record ScheduleListing(long ScheduleId, DateTime StartAt, int SeatCount);
+/// <param name="CancelledAt">When an operator cancelled it; null while it stands.</param>
+public sealed record ScheduleListing(long ScheduleId, DateTime StartAt, int SeatCount, DateTimeOffset? CancelledAt = null);

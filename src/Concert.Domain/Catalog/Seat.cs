@@ -8,6 +8,9 @@ public enum SeatStatus
     Available,
     TempReserved,
     Reserved,
+
+    /// <summary>As shown only: a free seat of a cancelled schedule, no longer on sale.</summary>
+    Withdrawn,
 }
 
 /// <summary>
@@ -22,7 +25,8 @@ public sealed record Seat(
     long Price,
     SeatStatus Status,
     long? ReservationId,
-    DateTimeOffset? HoldExpiresAt)
+    DateTimeOffset? HoldExpiresAt,
+    bool Withdrawn = false)
 {
     public static string StreamKey(long scheduleId, int seatNumber) => $"seat-{scheduleId}-{seatNumber}";
 
@@ -50,7 +54,16 @@ public sealed record Seat(
             ? this with { Status = SeatStatus.Available, ReservationId = null }
             : this;
 
-    /// <summary>A hold that has lapsed frees the seat at once, whether or not its expiry has been recorded yet.</summary>
-    public SeatStatus StatusAt(DateTimeOffset now) =>
-        Status == SeatStatus.TempReserved && HoldExpiresAt <= now ? SeatStatus.Available : Status;
+    /// <summary>Its schedule was cancelled: the hold or sale it has stays until the cancellation settles it.</summary>
+    public Seat Apply(SeatWithdrawn withdrawn) => this with { Withdrawn = true };
+
+    /// <summary>
+    /// A hold that has lapsed frees the seat at once, whether or not its expiry has been recorded yet; a free seat of a
+    /// cancelled schedule reads WITHDRAWN.
+    /// </summary>
+    public SeatStatus StatusAt(DateTimeOffset now)
+    {
+        var status = Status == SeatStatus.TempReserved && HoldExpiresAt <= now ? SeatStatus.Available : Status;
+        return Withdrawn && status == SeatStatus.Available ? SeatStatus.Withdrawn : status;
+    }
 }

@@ -11,6 +11,9 @@ public enum PaymentRefusal
     AlreadyConfirmed,
     AmountMismatch,
     InsufficientBalance,
+
+    /// <summary>The seat's schedule was cancelled: its hold is being released.</summary>
+    ScheduleCancelled,
 }
 
 /// <summary>The three events of one payment, each for its own stream, committed together.</summary>
@@ -30,10 +33,12 @@ public static class Paying
         switch (reservation.StatusAt(now))
         {
             case ReservationStatus.Confirmed: return PaymentRefusal.AlreadyConfirmed;
+            case ReservationStatus.Cancelled: return PaymentRefusal.ScheduleCancelled;
             case ReservationStatus.Expired or ReservationStatus.Released or ReservationStatus.Refunded:
                 return PaymentRefusal.ReservationNotFound;
         }
 
+        if (seat is { Withdrawn: true }) return PaymentRefusal.ScheduleCancelled;
         if (seat is null || seat.ReservationId != reservation.ReservationId || seat.StatusAt(now) != SeatStatus.TempReserved)
         {
             return PaymentRefusal.ReservationNotFound;

@@ -26,10 +26,11 @@ public static class Refunding
 {
     /// <summary>
     /// The fan's own paid reservation, until refunds close before the show: the reservation reads REFUNDED, the seat is
-    /// back on sale and what was paid goes back into the wallet, outside the charge policy.
+    /// back on sale (unless its schedule was cancelled) and what was paid goes back into the wallet, outside the charge
+    /// policy. A cancelled schedule's tickets are refunded whatever the time, by the fan or by the cancellation.
     /// </summary>
     public static Decision<Refund, RefundRefusal> Refund(Reservation? reservation, Seat? seat, FanWallet wallet,
-        DateTimeOffset refundsCloseAt, DateTimeOffset now)
+        DateTimeOffset refundsCloseAt, DateTimeOffset now, RefundReason reason = RefundReason.FanAsked)
     {
         if (reservation is null || reservation.UserId != wallet.UserId) return RefundRefusal.ReservationNotFound;
         switch (reservation.StatusAt(now))
@@ -44,11 +45,16 @@ public static class Refunding
             return RefundRefusal.NotPaid;
         }
 
-        if (now >= refundsCloseAt) return RefundRefusal.RefundClosed;
+        if (now >= refundsCloseAt && !seat.Withdrawn) return RefundRefusal.RefundClosed;
         var (paymentId, amount) = (reservation.PaymentId!.Value, reservation.Price);
         return new Refund(
-            new ReservationRefunded(reservation.ReservationId, paymentId, wallet.UserId, amount, now),
+            new ReservationRefunded(reservation.ReservationId, paymentId, wallet.UserId, amount, now, reason),
             new SaleRefunded(reservation.ScheduleId, reservation.SeatNumber, reservation.ReservationId, paymentId, amount),
-            new WalletRefunded(wallet.UserId, amount, paymentId, reservation.ReservationId, now));
+            new WalletRefunded(wallet.UserId, amount, paymentId, reservation.ReservationId, now, reason));
     }
+
+    /// <summary>A ticket of a cancelled schedule, refunded by the cancellation itself: no cutoff applies.</summary>
+    public static Decision<Refund, RefundRefusal> RefundCancelled(Reservation reservation, Seat seat, FanWallet wallet,
+        DateTimeOffset now) =>
+        Refund(reservation, seat, wallet, DateTimeOffset.MaxValue, now, RefundReason.ScheduleCancelled);
 }

@@ -25,3 +25,6 @@ public sealed record ReservationReleased(long ReservationId, DateTimeOffset Rele
 
 /// <summary>The reservation's hold lapsed unpaid. Reservation stream.</summary>
 public sealed record ReservationExpired(long ReservationId, DateTimeOffset ExpiredAt);
+
+/// <summary>The reservation was on hold when its schedule was cancelled: the hold is over. Reservation stream.</summary>
+public sealed record ReservationCancelled(long ReservationId, DateTimeOffset CancelledAt);

@@ -13,6 +13,9 @@ public enum ReservationStatus
 
     /// <summary>Paid, then refunded: the seat is back on sale and the price back in the wallet.</summary>
     Refunded,
+
+    /// <summary>On hold when its schedule was cancelled.</summary>
+    Cancelled,
 }
 
 /// <summary>A fan's reservation: on hold until paid or lapsed.</summary>
@@ -40,6 +43,8 @@ public sealed record Reservation(
     public Reservation Apply(ReservationReleased released) => this with { Status = ReservationStatus.Released };
 
     public Reservation Apply(ReservationRefunded refunded) => this with { Status = ReservationStatus.Refunded };
+
+    public Reservation Apply(ReservationCancelled cancelled) => this with { Status = ReservationStatus.Cancelled };
 
     public Reservation Apply(PaymentConfirmed paid) =>
         this with { Status = ReservationStatus.Confirmed, PaymentId = paid.PaymentId, PaidAt = paid.PaidAt };

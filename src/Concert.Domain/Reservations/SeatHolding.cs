@@ -9,10 +9,16 @@ public enum HoldRefusal
 {
     /// <summary>The seat is held by another reservation or sold.</summary>
     SeatTaken,
+
+    /// <summary>The seat's schedule was cancelled.</summary>
+    ScheduleCancelled,
 }
 
 /// <summary>A hold the fan let go: the reservation's event, and the seat's while the seat is still this hold's.</summary>
 public sealed record HoldRelease(ReservationReleased Released, HoldReleased? SeatFreed);
+
+/// <summary>A hold its schedule's cancellation ended: the reservation's event and the seat's.</summary>
+public sealed record HoldCancellation(ReservationCancelled Cancelled, HoldReleased SeatFreed);
 
 public enum ReleaseRefusal
 {
@@ -29,9 +35,13 @@ public enum ReleaseRefusal
 /// <summary>Holding seats and letting lapsed holds go, free of I/O.</summary>
 public static class SeatHolding
 {
-    /// <summary>A seat can be held only while it reads AVAILABLE: never held, released, or its hold lapsed.</summary>
+    /// <summary>
+    /// A seat can be held only while it reads AVAILABLE: never held, released, or its hold lapsed; and never once its
+    /// schedule is cancelled.
+    /// </summary>
     public static Decision<SeatHold, HoldRefusal> Hold(Seat seat, long reservationId, Guid userId, DateTimeOffset now, TimeSpan duration)
     {
+        if (seat.Withdrawn) return HoldRefusal.ScheduleCancelled;
         if (seat.StatusAt(now) != SeatStatus.Available) return HoldRefusal.SeatTaken;
         var expiresAt = now + duration;
         return new SeatHold(
@@ -62,9 +72,21 @@ public static class SeatHolding
                     ? new HoldReleased(reservation.ScheduleId, reservation.SeatNumber, reservation.ReservationId)
                     : null),
             ReservationStatus.Confirmed => ReleaseRefusal.AlreadyPaid,
-            ReservationStatus.Expired or ReservationStatus.Released or ReservationStatus.Refunded => ReleaseRefusal.NoLongerOnHold,
+            ReservationStatus.Expired or ReservationStatus.Released or ReservationStatus.Refunded or ReservationStatus.Cancelled =>
+                ReleaseRefusal.NoLongerOnHold,
         };
     }
+
+    /// <summary>
+    /// The hold a withdrawn seat still has, ended by its schedule's cancellation: nothing when the seat is not held by
+    /// this reservation or the reservation is no longer on hold, so settling a seat twice changes nothing. A hold that
+    /// lapsed unrecorded is cancelled too: the schedule's end is what the fan needs to read.
+    /// </summary>
+    public static HoldCancellation? CancelHold(Reservation reservation, Seat seat, DateTimeOffset now) =>
+        seat.Withdrawn && HoldsSeat(seat, reservation.ReservationId) && reservation.Status == ReservationStatus.OnHold
+            ? new HoldCancellation(new ReservationCancelled(reservation.ReservationId, now),
+                new HoldReleased(reservation.ScheduleId, reservation.SeatNumber, reservation.ReservationId))
+            : null;
 
     /// <summary>Frees the seat only if it is still held by this reservation.</summary>
     public static HoldExpired? ReleaseSeat(Seat seat, long reservationId) =>

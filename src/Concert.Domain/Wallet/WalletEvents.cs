@@ -1,3 +1,5 @@
+using Concert.Domain.Payments;
+
 namespace Concert.Domain.Wallet;
 
 /// <summary>A fan topped up their wallet. Wallet stream (wallet-{userId}).</summary>
@@ -11,4 +13,6 @@ public sealed record WalletGranted(Guid UserId, long Amount, DateTimeOffset Gran
 public sealed record WalletDebited(Guid UserId, long Amount, long PaymentId, long ReservationId, DateTimeOffset DebitedAt);
 
 /// <summary>A refunded ticket's price went back into the wallet, outside the charge policy. Wallet stream.</summary>
-public sealed record WalletRefunded(Guid UserId, long Amount, long PaymentId, long ReservationId, DateTimeOffset RefundedAt);
+/// <param name="Reason">Refunds recorded before there were reasons were the fans' own (the default).</param>
+public sealed record WalletRefunded(Guid UserId, long Amount, long PaymentId, long ReservationId, DateTimeOffset RefundedAt,
+    RefundReason Reason = RefundReason.FanAsked);

@@ -25,7 +25,7 @@ public sealed class RefundingTickets(ConcertApp app)
         var result = await Host.Refund(fan.Fan, fan.Held.ReservationId);
 
         var receipt = await result.Read<RefundReceipt>();
-        (receipt.Amount, receipt.BalanceAfter, receipt.SeatStatus).ShouldBe((80_000L, 200_000L, "AVAILABLE"));
+        (receipt.Amount, receipt.BalanceAfter, receipt.SeatStatus).ShouldBe((80_000L, 200_000L, SeatStatus.Available));
         (await (await Host.GetReservation(fan.Fan, fan.Held.ReservationId.ToString(), 200)).Read<ReservationView>()).Status
             .ShouldBe(ReservationStatus.Refunded);
         (await app.SeatMap(concert.ConcertId, fan.Held.ScheduleId)).Seats[19].Status.ShouldBe(SeatStatus.Available);

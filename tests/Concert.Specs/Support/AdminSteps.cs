@@ -1,4 +1,5 @@
 using Alba;
+using Wolverine.Tracking;
 
 namespace Concert.Specs.Support;
 
@@ -23,4 +24,23 @@ public static class AdminSteps
             s.WithRequestHeader(Api.Infrastructure.AdminKey.Header, SpecApp.AdminKey);
             s.StatusCodeShouldBe(status);
         });
+
+    /// <summary>An operator cancels a schedule (POST /admin/schedules/{id}/cancel).</summary>
+    public static Task<IScenarioResult> CancelSchedule(this IAlbaHost host, long scheduleId, int? expectedStatus = 202) =>
+        host.Scenario(s =>
+        {
+            s.Post.Url($"/admin/schedules/{scheduleId}/cancel");
+            s.WithRequestHeader(Api.Infrastructure.AdminKey.Header, SpecApp.AdminKey);
+            if (expectedStatus is { } status) s.StatusCodeShouldBe(status);
+            else s.IgnoreStatusCode();
+        });
+
+    /// <summary>The cancellation, and every seat's settlement it sends, waited for through Wolverine's message tracking.</summary>
+    public static async Task<IScenarioResult> CancelScheduleAndSettle(this IAlbaHost host, long scheduleId)
+    {
+        IScenarioResult? cancelled = null;
+        await host.TrackActivity().Timeout(TimeSpan.FromSeconds(60)).DoNotAssertOnExceptionsDetected()
+            .ExecuteAndWaitAsync((Func<Wolverine.IMessageContext, Task>)(async _ => cancelled = await host.CancelSchedule(scheduleId)));
+        return cancelled!;
+    }
 }

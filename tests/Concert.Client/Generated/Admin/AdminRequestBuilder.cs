@@ -4,6 +4,7 @@ using Concert.Client.Admin.Concerts;
 using Concert.Client.Admin.DeadLetters;
 using Concert.Client.Admin.Queue;
 using Concert.Client.Admin.Reports;
+using Concert.Client.Admin.Schedules;
 using Concert.Client.Admin.Support;
 using Concert.Client.Admin.Users;
 using Microsoft.Kiota.Abstractions.Extensions;
@@ -39,6 +40,11 @@ namespace Concert.Client.Admin
         public global::Concert.Client.Admin.Reports.ReportsRequestBuilder Reports
         {
             get => new global::Concert.Client.Admin.Reports.ReportsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The schedules property</summary>
+        public global::Concert.Client.Admin.Schedules.SchedulesRequestBuilder Schedules
+        {
+            get => new global::Concert.Client.Admin.Schedules.SchedulesRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The support property</summary>
         public global::Concert.Client.Admin.Support.SupportRequestBuilder Support

@@ -25,13 +25,7 @@ namespace Concert.Client.Models
         /// <summary>Issued by the service.</summary>
         public long? ReservationId { get; set; }
         /// <summary>The seatStatus property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? SeatStatus { get; set; }
-#nullable restore
-#else
-        public string SeatStatus { get; set; }
-#endif
+        public global::Concert.Client.Models.SeatStatus? SeatStatus { get; set; }
         /// <summary>A fan&apos;s UUID; not the nil UUID. A fan never seen before is valid.</summary>
         public Guid? UserId { get; set; }
         /// <summary>
@@ -64,7 +58,7 @@ namespace Concert.Client.Models
                 { "paymentId", n => { PaymentId = n.GetLongValue(); } },
                 { "refundedAt", n => { RefundedAt = n.GetDateTimeOffsetValue(); } },
                 { "reservationId", n => { ReservationId = n.GetLongValue(); } },
-                { "seatStatus", n => { SeatStatus = n.GetStringValue(); } },
+                { "seatStatus", n => { SeatStatus = n.GetEnumValue<global::Concert.Client.Models.SeatStatus>(); } },
                 { "userId", n => { UserId = n.GetGuidValue(); } },
             };
         }
@@ -80,7 +74,7 @@ namespace Concert.Client.Models
             writer.WriteLongValue("paymentId", PaymentId);
             writer.WriteDateTimeOffsetValue("refundedAt", RefundedAt);
             writer.WriteLongValue("reservationId", ReservationId);
-            writer.WriteStringValue("seatStatus", SeatStatus);
+            writer.WriteEnumValue<global::Concert.Client.Models.SeatStatus>("seatStatus", SeatStatus);
             writer.WriteGuidValue("userId", UserId);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -28,5 +28,9 @@ namespace Concert.Client.Models
         #pragma warning disable CS1591
         REFUNDED,
         #pragma warning restore CS1591
+        [EnumMember(Value = "CANCELLED")]
+        #pragma warning disable CS1591
+        CANCELLED,
+        #pragma warning restore CS1591
     }
 }

@@ -17,6 +17,8 @@ namespace Concert.Client.Models
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The availableCount property</summary>
         public int? AvailableCount { get; set; }
+        /// <summary>The cancelled property</summary>
+        public bool? Cancelled { get; set; }
         /// <summary>A day of the venue&apos;s calendar, yyyy-MM-dd.</summary>
         public Date? Date { get; set; }
         /// <summary>Issued by the service.</summary>
@@ -57,6 +59,7 @@ namespace Concert.Client.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "availableCount", n => { AvailableCount = n.GetIntValue(); } },
+                { "cancelled", n => { Cancelled = n.GetBoolValue(); } },
                 { "date", n => { Date = n.GetDateValue(); } },
                 { "scheduleId", n => { ScheduleId = n.GetLongValue(); } },
                 { "startAt", n => { StartAt = n.GetStringValue(); } },
@@ -71,6 +74,7 @@ namespace Concert.Client.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteIntValue("availableCount", AvailableCount);
+            writer.WriteBoolValue("cancelled", Cancelled);
             writer.WriteDateValue("date", Date);
             writer.WriteLongValue("scheduleId", ScheduleId);
             writer.WriteStringValue("startAt", StartAt);

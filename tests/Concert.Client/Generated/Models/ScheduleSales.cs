@@ -14,6 +14,8 @@ namespace Concert.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>The cancelled property</summary>
+        public bool? Cancelled { get; set; }
         /// <summary>Issued by the service.</summary>
         public long? ConcertId { get; set; }
         /// <summary>The conversion property</summary>
@@ -42,6 +44,7 @@ namespace Concert.Client.Models
         public ScheduleSales()
         {
             AdditionalData = new Dictionary<string, object>();
+            Cancelled = false;
             Refunds = 0;
             ReleasedHolds = 0;
         }
@@ -63,6 +66,7 @@ namespace Concert.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "cancelled", n => { Cancelled = n.GetBoolValue(); } },
                 { "concertId", n => { ConcertId = n.GetLongValue(); } },
                 { "conversion", n => { Conversion = n.GetDoubleValue(); } },
                 { "expiredHolds", n => { ExpiredHolds = n.GetIntValue(); } },
@@ -83,6 +87,7 @@ namespace Concert.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteBoolValue("cancelled", Cancelled);
             writer.WriteLongValue("concertId", ConcertId);
             writer.WriteDoubleValue("conversion", Conversion);
             writer.WriteIntValue("expiredHolds", ExpiredHolds);

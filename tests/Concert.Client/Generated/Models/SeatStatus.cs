@@ -20,5 +20,9 @@ namespace Concert.Client.Models
         #pragma warning disable CS1591
         RESERVED,
         #pragma warning restore CS1591
+        [EnumMember(Value = "WITHDRAWN")]
+        #pragma warning disable CS1591
+        WITHDRAWN,
+        #pragma warning restore CS1591
     }
 }

@@ -22,6 +22,8 @@ namespace Concert.Client.Models
         public long? BalanceAfter { get; set; }
         /// <summary>Issued by the service.</summary>
         public long? PaymentId { get; set; }
+        /// <summary>The refundReason property</summary>
+        public global::Concert.Client.Models.RefundReason? RefundReason { get; set; }
         /// <summary>Issued by the service.</summary>
         public long? ReservationId { get; set; }
         /// <summary>The type property</summary>
@@ -55,6 +57,7 @@ namespace Concert.Client.Models
                 { "at", n => { At = n.GetDateTimeOffsetValue(); } },
                 { "balanceAfter", n => { BalanceAfter = n.GetLongValue(); } },
                 { "paymentId", n => { PaymentId = n.GetLongValue(); } },
+                { "refundReason", n => { RefundReason = n.GetEnumValue<global::Concert.Client.Models.RefundReason>(); } },
                 { "reservationId", n => { ReservationId = n.GetLongValue(); } },
                 { "type", n => { Type = n.GetEnumValue<global::Concert.Client.Models.WalletTransactionType>(); } },
             };
@@ -70,6 +73,7 @@ namespace Concert.Client.Models
             writer.WriteDateTimeOffsetValue("at", At);
             writer.WriteLongValue("balanceAfter", BalanceAfter);
             writer.WriteLongValue("paymentId", PaymentId);
+            writer.WriteEnumValue<global::Concert.Client.Models.RefundReason>("refundReason", RefundReason);
             writer.WriteLongValue("reservationId", ReservationId);
             writer.WriteEnumValue<global::Concert.Client.Models.WalletTransactionType>("type", Type);
             writer.WriteAdditionalData(AdditionalData);

@@ -26,6 +26,11 @@
 #               (BENCH_CHARGE_RATE: charges a second, paced, instead of as fast as answered)
 #   pay         payments, each of a fresh hold of its own fan (32 connections) target ≥ 1,000 /s, p99 ≤ 50 ms
 #               (BENCH_PAY_RATE: payments a second, paced, instead of as fast as answered)
+#   refund      BENCH_REFUND_FANS [10,000] fans who each paid a seat of their own and came back through the line
+#               ask for their refunds (32 connections; the first fifth warms up)      target: paced like pay, p99 ≤ 50 ms
+#               (BENCH_REFUND_RATE: refunds a second, paced, instead of as fast as answered); then
+#               BENCH_CANCEL_SCHEDULES [100] schedules with all 50 seats paid are cancelled at once (bench/Refunds): the
+#               time to the operator's answers and until every ticket is refunded; on a database of its own
 #   journey     BENCH_JOURNEY_FANS [128] fans at once, each: issue → checks →  target ≥ 300 journeys/s, every step p99 ≤ 50 ms
 #               seat map → hold → charge → pay (bench/Journey); each new fan waits for an admission run, every
 #               BENCH_ADMISSION_INTERVAL [00:00:00.1] here (Queue:AdmissionInterval: the contract's "at least every
@@ -39,9 +44,9 @@
 #               committed after opensAt, whether the support replay of the draw matches its seed and the places
 #               given, when the last fan learned its drawn place, and the crowd's checks/s with the hints followed;
 #               a lapse (a fan who followed the hints and lost the place) is a failure
-#   balance, charge and pay share a database; after pay and after journey the bench checks that money is conserved
-#   (grants + charges − payments + refunds = the sum of the balances, from the events) and that no seat was sold twice
-#   (a refunded sale does not count).
+#   balance, charge and pay share a database; after pay, refund and journey the bench checks that money is conserved
+#   (grants + charges − payments + refunds = the sum of the balances, from the events), that no seat was sold twice
+#   (a refunded sale does not count) and that no ticket was refunded twice.
 # The hold scenarios run on a database of their own (a line of 100,000 waiting fans would stand before their fans);
 # expiry on another, with 30-second holds.
 # Every scenario runs with the shipped defaults of Queue:* (2-minute waits, 10-minute turns, 100 active), except
@@ -52,7 +57,7 @@
 #      BENCH_CONN_EXTRA: appended to the service's connection string (e.g. ";Maximum Pool Size=32").
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-scenarios=("$@"); [ ${#scenarios[@]} -gt 0 ] || scenarios=(pgbench seats issue check crowd hold-storm holds holds-under-crowd expiry balance charge pay journey opening)
+scenarios=("$@"); [ ${#scenarios[@]} -gt 0 ] || scenarios=(pgbench seats issue check crowd hold-storm holds holds-under-crowd expiry balance charge pay refund journey opening)
 seconds="${BENCH_SECONDS:-15}"
 warmup="${BENCH_WARMUP:-10}"
 port=5098
@@ -71,6 +76,7 @@ psql_bench() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -Atq "$@"; }
 dotnet build "$root/src/Concert.Api" -c Release -v quiet -nologo >/dev/null
 dotnet build "$root/bench/Journey" -c Release -v quiet -nologo >/dev/null
 dotnet build "$root/bench/Opening" -c Release -v quiet -nologo >/dev/null
+dotnet build "$root/bench/Refunds" -c Release -v quiet -nologo >/dev/null
 mkdir -p "$root/.local"
 server_pid=""
 stop_server() {
@@ -195,6 +201,9 @@ journey_rate="${BENCH_JOURNEY_RATE:-0}"
 opening_fans="${BENCH_OPENING_FANS:-50000}"
 admission_interval="${BENCH_ADMISSION_INTERVAL:-00:00:00.1}"
 pay_rate="${BENCH_PAY_RATE:-0}"
+refund_fans="${BENCH_REFUND_FANS:-10000}"
+refund_rate="${BENCH_REFUND_RATE:-0}"
+cancel_schedules="${BENCH_CANCEL_SCHEDULES:-100}"
 charge_rate="${BENCH_CHARGE_RATE:-0}"
 crowd_size="${BENCH_CROWD:-100000}"
 crowd_seconds="${BENCH_CROWD_SECONDS:-60}"
@@ -213,14 +222,18 @@ money_check() {
            count(*) filter (where type = 'seat_sold'),
            (select count(*) from (select stream_id from concert.mt_events where type in ('seat_sold', 'sale_refunded')
                                   group by stream_id
-                                  having count(*) filter (where type = 'seat_sold') - count(*) filter (where type = 'sale_refunded') > 1) t)
+                                  having count(*) filter (where type = 'seat_sold') - count(*) filter (where type = 'sale_refunded') > 1) t),
+           (select count(*) from concert.mt_events where type = 'reservation_refunded'),
+           (select count(*) from (select stream_id from concert.mt_events where type = 'reservation_refunded'
+                                  group by stream_id having count(*) > 1) t)
     from concert.mt_events where type in ('wallet_granted', 'wallet_charged', 'wallet_debited', 'wallet_refunded', 'payment_confirmed', 'seat_sold')" \
     "$database" | {
-    read -r granted charged debited refunded balances negative confirmed sold twice
+    read -r granted charged debited refunded balances negative confirmed sold twice refunds refunded_twice
     local verdict="CONSERVED"
     [ $(( granted + charged - debited + refunded )) -eq "$balances" ] && [ "$negative" -eq 0 ] || verdict="NOT CONSERVED"
     [ "$twice" -eq 0 ] && [ "$sold" -eq "$confirmed" ] || verdict="$verdict; SEATS WRONG"
-    echo "money $verdict: granted $granted + charged $charged − paid $debited + refunded $refunded = $(( granted + charged - debited + refunded )), balances $balances, negative $negative; payments $confirmed, seats sold $sold, sold twice (net of refunds) $twice"
+    [ "$refunded_twice" -eq 0 ] || verdict="$verdict; REFUNDED TWICE"
+    echo "money $verdict: granted $granted + charged $charged − paid $debited + refunded $refunded = $(( granted + charged - debited + refunded )), balances $balances, negative $negative; payments $confirmed, seats sold $sold, sold twice (net of refunds) $twice; refunds $refunds, refunded twice $refunded_twice"
   }
 }
 
@@ -353,6 +366,17 @@ for scenario in "${scenarios[@]}"; do
       row pay "$write_connections" "$(echo "$result" | grep '^RESULT' | sed -E "s/errors=[0-9]+/errors=$(echo "$counts" | sed -E 's/.*other=([0-9]+).*/\1/')/")" \
         "target ≥ 1,000 /s, p99 ≤ 50 ms; 201s: $(echo "$counts" | sed -E 's/.*created=([0-9]+).*/\1/'), 402s: $(echo "$counts" | sed -E 's/.*refused=([0-9]+).*/\1/'); $(wc -l <"$work/held-measured") holds ready"
       ;;
+    refund)
+      start_server
+      fresh_for_holds="" fresh_for_wallet=""
+      results="$("$root/bench/Refunds/bin/Release/net10.0/Refunds" "$url" "$admin_key" "$refund_fans" "$cancel_schedules" \
+        "$write_connections" "$refund_rate" 2>"$work/refunds.log")"
+      row refund "$write_connections" "$(echo "$results" | grep '^RESULT')" \
+        "target: paced like pay, p99 ≤ 50 ms; $(( refund_fans - refund_fans / 5 )) refunds measured"
+      cancel="$(echo "$results" | grep '^CANCEL')"
+      rows+=("$(printf '%-10s %5s  %s' cancel 8 "$(field "$cancel" schedules) schedules × 50 paid seats cancelled at once: answered in $(field "$cancel" answeredSeconds) s, every ticket refunded $(field "$cancel" settledSeconds) s after the first request ($(field "$cancel" refundsPerSecond) refunds/s)")")
+      [ -s "$work/refunds.log" ] && { echo "refund failures (first 5):"; sort "$work/refunds.log" | uniq -c | sort -rn | head -5; } >&2
+      ;;
     journey)
       start_server Queue__AdmissionInterval="$admission_interval"
       fresh_for_holds="" fresh_for_wallet=""
@@ -376,10 +400,10 @@ for scenario in "${scenarios[@]}"; do
       ;;
   esac
   case "$scenario" in
-    pay|journey) rows+=("$(money_check)") ;;
+    pay|refund|journey) rows+=("$(money_check)") ;;
   esac
   case "$scenario" in
-    balance|charge|pay|journey|pgbench|crowd|holds-under-crowd|opening) ;;
+    balance|charge|pay|refund|journey|pgbench|crowd|holds-under-crowd|opening) ;;
     hold-storm)
       target="$(open_schedules 1)"
       schedule_id="${target#*:}"

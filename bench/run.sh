@@ -370,7 +370,7 @@ for scenario in "${scenarios[@]}"; do
       start_server
       fresh_for_holds="" fresh_for_wallet=""
       results="$("$root/bench/Refunds/bin/Release/net10.0/Refunds" "$url" "$admin_key" "$refund_fans" "$cancel_schedules" \
-        "$write_connections" "$refund_rate" 2>"$work/refunds.log")"
+        "$write_connections" "$refund_rate" 2>"$work/refunds.log")" || { head -5 "$work/refunds.log" >&2; exit 1; }
       row refund "$write_connections" "$(echo "$results" | grep '^RESULT')" \
         "target: paced like pay, p99 ≤ 50 ms; $(( refund_fans - refund_fans / 5 )) refunds measured"
       cancel="$(echo "$results" | grep '^CANCEL')"

@@ -15,13 +15,19 @@ public sealed record CancellationToDecide(IReadOnlyList<Seat> Seats, IEventStrea
 
 public static class CancelScheduleEndpoint
 {
+    /// <summary>
+    /// Schedules of one concert cancelled at once all write the concert's stream: they take turns on its lock rather
+    /// than fail on its version.
+    /// </summary>
     public static async Task<CancellationToDecide> LoadAsync(long scheduleId, IDocumentSession session,
         CancellationToken cancellation)
     {
         var seats = (await session.QueryAsync(new SeatsOfSchedule { ScheduleId = scheduleId }, cancellation)).ToList();
-        return new CancellationToDecide(seats, seats.Count == 0
-            ? null
-            : await session.Events.FetchForWriting<ConcertListing>(ConcertListing.StreamKey(seats[0].ConcertId), cancellation));
+        if (seats.Count == 0) return new CancellationToDecide(seats, null);
+        var concert = ConcertListing.StreamKey(seats[0].ConcertId);
+        await Transactions.BeginAsync(session);
+        await Locks.TakeAsync(session, concert, cancellation);
+        return new CancellationToDecide(seats, await session.Events.FetchForWriting<ConcertListing>(concert, cancellation));
     }
 
     /// <remarks>

@@ -90,6 +90,18 @@ public sealed class CancellingASchedule(ConcertApp app)
     }
 
     [Fact]
+    public async Task the_schedules_of_one_concert_cancelled_at_once_are_all_cancelled()
+    {
+        var concert = await Host.OpenConcertWithNights(Enumerable.Range(1, 12).Select(day => $"2027-09-{day:00}T19:00:00").ToArray());
+
+        var answers = await Task.WhenAll(concert.Schedules.Select(schedule => Host.CancelSchedule(schedule.ScheduleId, expectedStatus: null)));
+
+        answers.Select(answer => answer.Context.Response.StatusCode).ShouldAllBe(status => status == 202);
+        (await Host.EventsOf(ConcertListing.StreamKey(concert.ConcertId))).OfType<ScheduleCancelled>().Count().ShouldBe(12);
+        (await app.Schedules(concert.ConcertId, "?onlyBookable=false")).Items.ShouldAllBe(item => item.Cancelled);
+    }
+
+    [Fact]
     public async Task an_unknown_schedule_is_404_and_cancelling_needs_the_admin_key()
     {
         await (await Host.CancelSchedule(987_654_321, expectedStatus: 404)).ShouldBeProblem(404, "SCHEDULE_NOT_FOUND");

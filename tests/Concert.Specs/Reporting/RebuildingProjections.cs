@@ -17,7 +17,7 @@ public sealed class RebuildingProjections(HoldsApp app)
     public async Task every_projection_rebuilt_from_the_events_equals_the_live_one()
     {
         var host = app.Host;
-        var concert = await host.OpenConcertWithNights("2027-09-01T19:00:00");
+        var concert = await host.OpenConcertWithNights("2027-09-01T19:00:00", "2027-09-02T19:00:00");
         var fans = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => host.NewAdmittedFan()));
         await host.Grant(fans[0].UserId, 50_000);
         await Task.WhenAll(fans.Select(fan => host.Charge(fan, 150_000)));
@@ -28,6 +28,13 @@ public sealed class RebuildingProjections(HoldsApp app)
         await host.Release(fans[4], holds[4].ReservationId); // one hold let go
         app.LetHoldsLapse();
         foreach (var lapsed in holds.Skip(5)) await host.RecordExpiry(lapsed.ReservationId); // the other three lapse
+        var cancelled = concert.Schedules[1].ScheduleId; // the second night, a ticket sold and a seat on hold, cancelled
+        var (buyer, holder) = (await host.NewAdmittedFan(), await host.NewAdmittedFan());
+        await host.Grant(buyer.UserId, 200_000);
+        var bought = await (await host.Hold(buyer, concert, 2, scheduleId: cancelled, expectedStatus: 201)).Read<ReservationView>();
+        await host.Pay(buyer, bought.ReservationId, bought.Price);
+        await host.Hold(holder, concert, 3, scheduleId: cancelled, expectedStatus: 201);
+        await host.CancelScheduleAndSettle(cancelled);
         await host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
         var live = await ReadViewsAsync();
         await ForgetViewsAsync(); // so that only the rebuild can bring them back
@@ -42,6 +49,8 @@ public sealed class RebuildingProjections(HoldsApp app)
         var rebuilt = await ReadViewsAsync();
         rebuilt["schedulesales"].ShouldContain(row => row.Contains("\"SeatsSold\": 3") && row.Contains("\"Refunds\": 1")
                                                        && row.Contains("\"ReleasedHolds\": 1"));
+        rebuilt["schedulesales"].ShouldContain(row => row.Contains("\"Cancelled\": true") && row.Contains("\"Refunds\": 1")
+                                                       && row.Contains("\"ReleasedHolds\": 1") && row.Contains("\"SeatsSold\": 0"));
         foreach (var view in Views) rebuilt[view].ShouldBe(live[view], $"the {view} documents");
     }
 

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Concert's fault suite: fans keep going (issue → check → hold → charge → pay, every other fan leaving the hold
-# unpaid; lost answers and 503s sent again under the same Idempotency-Key, to the other node) while this script
-#   (a) kill -9s a node and starts it again,
+# unpaid, every other payer coming back to refund; lost answers and 503s sent again under the same Idempotency-Key,
+# to the other node) while this script
+#   (a) cancels three schedules on a node and kill -9s it at once (their holds and tickets half settled), then starts
+#       it again,
 #   (b) restarts PostgreSQL fast, immediate and fast again,
 #   (c) kill -9s the other node for good (the fans go on with the one left),
-# then checks, from the events, the views and the API: every answered 201 is in the events; no seat is sold twice;
-# grants + charges − payments = the sum of the balances from the events, from the wallet views and from the API;
+# then checks, from the events, the views and the API: every answered 201 (and refund's 200) is in the events; no seat
+# is sold twice, no ticket refunded twice; grants + charges − payments + refunds = the sum of the balances from the
+# events, from the wallet views and from the API; every cancelled schedule settled (holds released, tickets refunded);
 # every unpaid hold has exactly one expiry, recorded within the bound; no answer was a 5xx other than 503; admission
 # never passed its cap. Prints a table of what it did and the verdicts; exits 1 on any violation.
 # Usage: bench/faults.sh   (about 2 minutes; PostgreSQL and both nodes share this machine)
@@ -100,7 +103,12 @@ urls="$(printf 'http://127.0.0.1:%s,' "${ports[@]}")"
 driver_pid=$!
 log "$fans fans going, round robin over both nodes"
 
-sleep 15; log "(a) kill -9 the node on ${ports[0]}"; kill_node "${ports[0]}"
+sleep 15
+cancelled_schedules="$(echo "$pairs" | tr ',' '\n' | head -n 3 | cut -d: -f2)"
+for schedule in $cancelled_schedules; do admin POST "/admin/schedules/$schedule/cancel" >/dev/null; done
+log "(a) schedules $(echo $cancelled_schedules | tr ' ' ',') cancelled on the node on ${ports[0]}, which is killed (-9) at once"
+kill_node "${ports[0]}"
+log "(a) $(sql "select count(*) from concert.wolverine_incoming_envelopes where message_type like '%SettleWithdrawnSeat%' and status <> 'Handled'") of the 150 seat settlements still stored when it died"
 sleep 3; start_node "${ports[0]}"; log "(a) node on ${ports[0]} started again"
 for mode in fast immediate fast; do
   sleep 12; "$root/concert" db restart "$mode" 2>/dev/null; log "(b) PostgreSQL restarted ($mode)"
@@ -146,6 +154,23 @@ sold_twice="$(sql "select count(*) from (select stream_id from concert.mt_events
 sold="$(sql "select count(*) from concert.mt_events where type = 'seat_sold'")"
 verdict "no seat sold twice" "$sold_twice" "$sold seats sold, $sold_twice more than once"
 
+sql "create table answered_refunds(reservation_id bigint)"
+psql_faults -c "\\copy answered_refunds from '$work/out/refunds.txt'" "$database"
+asked_refunds="$(count_lines "$work/out/refunds.txt")"
+missing_refunds="$(sql "select count(*) from answered_refunds a where not exists (select from concert.mt_events e where e.stream_id = 'reservation-' || a.reservation_id and e.type = 'reservation_refunded')")"
+refunded_twice="$(sql "select count(*) from (select stream_id from concert.mt_events where type = 'reservation_refunded' group by stream_id having count(*) > 1) twice")"
+all_refunds="$(sql "select count(*) from concert.mt_events where type = 'reservation_refunded'")"
+verdict "every answered refund (200) is in the events; none twice" "$(( missing_refunds + refunded_twice + (asked_refunds == 0) ))" "$asked_refunds answered, $missing_refunds missing; $all_refunds refunds in all (the cancellations' too), $refunded_twice tickets more than once"
+
+unsettled=0 settled_detail=""
+for schedule in $cancelled_schedules; do
+  overview="$(admin GET "/admin/schedules/$schedule")"
+  echo "$overview" | grep -q '"complete":true' || unsettled=$(( unsettled + 1 ))
+  settled_detail="$settled_detail $schedule: $(echo "$overview" | sed -E 's/.*"cancellation":(\{[^}]*\}).*/\1/');"
+done
+cancel_refunds="$(sql "select count(*) from concert.mt_events where type = 'reservation_refunded' and data ->> 'Reason' in ('1', 'ScheduleCancelled')")"
+verdict "every cancelled schedule settled (each hold released, each ticket refunded)" "$unsettled" "$cancel_refunds refunded by the cancellations;$settled_detail"
+
 from_events="$(sql "select coalesce(sum(case type when 'wallet_debited' then -(data ->> 'Amount')::bigint else (data ->> 'Amount')::bigint end), 0) from concert.mt_events where type in ('wallet_charged', 'wallet_granted', 'wallet_debited', 'wallet_refunded')")"
 from_views="$(sql "select coalesce(sum((data ->> 'Balance')::bigint), 0) from concert.mt_doc_fanwallet")"
 from_api=0 wallets=0
@@ -156,7 +181,7 @@ for user in $(sql "select data ->> 'UserId' from concert.mt_doc_fanwallet order 
   wallets=$(( wallets + 1 ))
 done
 money=$([ "$from_events" = "$from_views" ] && [ "$from_api" = 0 ] && [ "$wallets" -gt 0 ] && echo 0 || echo 1)
-verdict "money: events = wallet views = API" "$money" "events $from_events, views $from_views; $from_api of $wallets sampled wallets differ in the API"
+verdict "money: events = wallet views = API (refunds counted)" "$money" "events $from_events, views $from_views; $from_api of $wallets sampled wallets differ in the API"
 
 unexpired="$(sql "select count(*) from concert.mt_doc_reservation r where r.status = 0 and (r.data ->> 'HoldExpiresAt')::timestamptz < now() - interval '$bound_seconds seconds'")"
 expiries="$(sql "select count(*) from concert.mt_events where type = 'reservation_expired'")"

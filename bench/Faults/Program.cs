@@ -1,9 +1,9 @@
 // Fans going the whole way while bench/faults.sh breaks things: issue → check until admitted → hold → charge →
-// (every other fan) pay. A request whose answer is lost (no connection, a reset, a timeout) or that gets 503 is sent again
+// (every other fan) pay → (every other payer) back through the line → refund. A request whose answer is lost (no connection, a reset, a timeout) or that gets 503 is sent again
 // with the same Idempotency-Key, to the next node, until it is answered. Runs until the file STOP_FILE exists.
 // Usage: Faults URL[,URL...] FANS_AT_ONCE OUT_DIR STOP_FILE "concertId:scheduleId,..."
 // Writes OUT_DIR/holds.txt (reservation ids answered 201), OUT_DIR/payments.txt (reservation and payment ids answered
-// 201), OUT_DIR/statuses.txt (answers by step and status) and OUT_DIR/server-errors.txt (every 5xx but 503).
+// 201), OUT_DIR/refunds.txt (reservation ids whose refund was answered 200), OUT_DIR/statuses.txt (answers by step and status) and OUT_DIR/server-errors.txt (every 5xx but 503).
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
@@ -19,6 +19,7 @@ var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = fan
 var statuses = new ConcurrentDictionary<string, int>();
 var holds = new ConcurrentQueue<long>();
 var payments = new ConcurrentQueue<(long Reservation, long Payment)>();
+var refunds = new ConcurrentQueue<long>();
 var serverErrors = new ConcurrentQueue<string>();
 var next = 0;
 using var stop = new CancellationTokenSource();
@@ -32,6 +33,7 @@ await Task.WhenAll(Enumerable.Range(0, fansAtOnce).Select(fan => Task.Run(() => 
 Directory.CreateDirectory(outDir);
 await File.WriteAllLinesAsync(Path.Combine(outDir, "holds.txt"), holds.Select(id => id.ToString()));
 await File.WriteAllLinesAsync(Path.Combine(outDir, "payments.txt"), payments.Select(p => $"{p.Reservation} {p.Payment}"));
+await File.WriteAllLinesAsync(Path.Combine(outDir, "refunds.txt"), refunds.Select(id => id.ToString()));
 await File.WriteAllLinesAsync(Path.Combine(outDir, "statuses.txt"), statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value}"));
 await File.WriteAllLinesAsync(Path.Combine(outDir, "server-errors.txt"), serverErrors);
 
@@ -58,16 +60,7 @@ async Task FanAsync(int fan)
 async Task JourneyAsync(Random random, bool pays)
 {
     var userId = Guid.NewGuid();
-    var (_, issued) = await SendAsync("issue", HttpMethod.Post, "/waiting/issue", null, new { userId });
-    var token = issued!["token"]!.GetValue<string>();
-    var active = issued["active"]!.GetValue<bool>();
-    while (!active)
-    {
-        await Task.Delay(250, stop.Token);
-        var (status, checkedIn) = await SendAsync("check", HttpMethod.Get, "/waiting/check", token, null);
-        if (status != HttpStatusCode.OK) return; // the token lapsed while the node was down: a new fan starts over
-        active = checkedIn!["active"]!.GetValue<bool>();
-    }
+    if (await AdmittedAsync(userId) is not { } token) return; // the token lapsed while the node was down: a new fan starts over
 
     for (var attempt = 0; attempt < 5; attempt++)
     {
@@ -83,9 +76,31 @@ async Task JourneyAsync(Random random, bool pays)
         if (!pays) return;
 
         var (paid, payment) = await SendAsync("pay", HttpMethod.Post, "/payments", token, new { reservationId, amount = price });
-        if (paid == HttpStatusCode.Created) payments.Enqueue((reservationId, payment!["paymentId"]!.GetValue<long>()));
+        if (paid != HttpStatusCode.Created) return;
+        payments.Enqueue((reservationId, payment!["paymentId"]!.GetValue<long>()));
+        if (random.Next(2) == 0 || await AdmittedAsync(userId) is not { } again) return; // the payment ended the token
+
+        var (refunded, _) = await SendAsync("refund", HttpMethod.Post, $"/reservations/{reservationId}/refund", again, null);
+        if (refunded == HttpStatusCode.OK) refunds.Enqueue(reservationId);
         return;
     }
+}
+
+/// <summary>The fan's token once admitted; null when it lapsed on the way.</summary>
+async Task<string?> AdmittedAsync(Guid userId)
+{
+    var (_, issued) = await SendAsync("issue", HttpMethod.Post, "/waiting/issue", null, new { userId });
+    var token = issued!["token"]!.GetValue<string>();
+    var active = issued["active"]!.GetValue<bool>();
+    while (!active)
+    {
+        await Task.Delay(250, stop.Token);
+        var (status, checkedIn) = await SendAsync("check", HttpMethod.Get, "/waiting/check", token, null);
+        if (status != HttpStatusCode.OK) return null;
+        active = checkedIn!["active"]!.GetValue<bool>();
+    }
+
+    return token;
 }
 
 /// <summary>Sends until answered (not 503): a lost answer or a 503 is sent again, same key, to the next node.</summary>

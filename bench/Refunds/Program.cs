@@ -6,13 +6,14 @@
 // Usage: Refunds URL ADMIN_KEY REFUND_FANS CANCEL_SCHEDULES REFUND_CONNECTIONS [REFUNDS_PER_SECOND]
 // Prints RESULT lines in the format of bench/lua/report.lua, and a CANCEL line.
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
 var (url, adminKey, refundFans, cancelSchedules, connections) =
     (args[0], args[1], int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]));
-var refundsPerSecond = args.Length > 5 ? double.Parse(args[5]) : 0;
+var refundsPerSecond = args.Length > 5 ? double.Parse(args[5], CultureInfo.InvariantCulture) : 0;
 const int seatsPerSchedule = 50;
 var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(url) };
 var clock = Stopwatch.StartNew();
@@ -36,8 +37,10 @@ await ForEachAsync(scheduleIds, 8, async scheduleId =>
     await SendAsync(HttpMethod.Post, $"/admin/schedules/{scheduleId}/cancel", null, admin: true, expected: HttpStatusCode.Accepted));
 var answered = clock.Elapsed - cancelStarted;
 var unsettled = new HashSet<long>(scheduleIds);
+var giveUp = clock.Elapsed + TimeSpan.FromMinutes(2);
 while (unsettled.Count > 0)
 {
+    if (clock.Elapsed > giveUp) throw new TimeoutException($"never settled: schedules {string.Join(", ", unsettled)}");
     await ForEachAsync(unsettled.ToArray(), 8, async scheduleId =>
     {
         var overview = await SendAsync(HttpMethod.Get, $"/admin/schedules/{scheduleId}", null, admin: true);

@@ -1,8 +1,10 @@
+using Concert.Api.Infrastructure;
 using Concert.Api.Wallet;
 using Concert.Domain;
 using Concert.Domain.Catalog;
 using Concert.Domain.Payments;
 using Concert.Domain.Reservations;
+using JasperFx.Events;
 using Marten;
 
 namespace Concert.Api.Cancellations;
@@ -21,12 +23,26 @@ public static class SettleWithdrawnSeatHandler
         CancellationToken cancellation)
     {
         var now = clock.GetUtcNow();
-        var seat = await session.Events.FetchForWriting<Seat>(Seat.StreamKey(command.ScheduleId, command.SeatNumber), cancellation);
-        if (seat.Aggregate is not { Withdrawn: true, ReservationId: { } reservationId } withdrawn) return;
-        var reservation = await session.Events.FetchForWriting<Reservation>(Reservation.StreamKey(reservationId), cancellation);
-        if (reservation.Aggregate is not { } current) return;
+        var seatKey = Seat.StreamKey(command.ScheduleId, command.SeatNumber);
+        // Whose reservation the seat has, from the views; then the streams, in the order a fan's own refund, release and
+        // payment take them (the wallet's lock, the reservation, the seat), so that none of them and this wait on each
+        // other's locks in a circle.
+        if (await session.LoadAsync<Seat>(seatKey, cancellation) is not { Withdrawn: true, ReservationId: { } reservationId } seen
+            || await session.LoadAsync<Reservation>(Reservation.StreamKey(reservationId), cancellation) is not { } owner)
+        {
+            return;
+        }
 
-        if (withdrawn.Status == SeatStatus.TempReserved)
+        await Transactions.BeginAsync(session);
+        var batch = session.CreateBatchQuery();
+        var walletRead = seen.Status == SeatStatus.Reserved ? batch.LockAndFetchWallet(owner.UserId) : null;
+        var reservationRead = batch.Events.FetchForWriting<Reservation>(Reservation.StreamKey(reservationId));
+        var seatRead = batch.Events.FetchForWriting<Seat>(seatKey);
+        await batch.Execute(cancellation);
+        var (reservation, seat) = (await reservationRead, await seatRead);
+        if (reservation.Aggregate is not { } current || seat.Aggregate is not { } withdrawn) return;
+
+        if (walletRead is null)
         {
             if (SeatHolding.CancelHold(current, withdrawn, now) is { } cancelled)
             {
@@ -37,8 +53,7 @@ public static class SettleWithdrawnSeatHandler
             return;
         }
 
-        // Under the fan's wallet lock, as their own payments and refunds: the wallet's balance is written in turn.
-        var wallet = await WalletStore.LockForWritingAsync(session, current.UserId, cancellation);
+        var wallet = await walletRead;
         if (Refunding.RefundCancelled(current, withdrawn, wallet.Wallet, now) is Decision<Refund, RefundRefusal>.Accepted { Events: var refund })
         {
             reservation.AppendOne(refund.Refunded);

@@ -53,7 +53,13 @@ public sealed class MartenCommandLog(ILogger<MartenCommandLog> logger, NpgsqlDat
     {
     }
 
-    private static LogLevel LevelOf(Exception exception) => IsStreamWriteConflict(exception) ? LogLevel.Debug : LogLevel.Error;
+    private static LogLevel LevelOf(Exception exception) => exception switch
+    {
+        // Decided again, but a sign that two writers take the same locks in different orders.
+        _ when WriteConflicts.IsDeadlock(exception) => LogLevel.Warning,
+        _ when IsStreamWriteConflict(exception) => LogLevel.Debug,
+        _ => LogLevel.Error,
+    };
 
     /// <summary>
     /// PostgreSQL's side of Marten's optimistic concurrency: an append to a stream whose version moved on (MT003), or

@@ -105,6 +105,9 @@ public static class OpenApiVocabulary
         if (type.IsEnum)
         {
             schema.Type = JsonSchemaType.String; // written by name (Json's enum converter)
+            // A nullable member says null where it refers to the enum (oneOf null); a null among the names would make
+            // generated clients invent a member for it.
+            if (schema.Enum is { } names) foreach (var none in names.Where(name => name is null).ToList()) names.Remove(none);
         }
 
         var inRequest = context.JsonPropertyInfo?.DeclaringType.Name.EndsWith("Request", StringComparison.Ordinal) == true;

@@ -18,9 +18,18 @@ public sealed class DecideAgainOnWriteConflictAttribute : Attribute;
 /// </summary>
 public static class WriteConflicts
 {
+    /// <remarks>
+    /// A deadlock's victim is one too: PostgreSQL rolled its whole transaction back, so it is decided again like the
+    /// loser of a version race, rather than answered 503.
+    /// </remarks>
     public static bool IsWriteConflict(Exception exception) =>
         exception is ConcurrencyException or ExistingStreamIdCollisionException
+        || IsDeadlock(exception)
         || exception.InnerException is not null && IsWriteConflict(exception.InnerException);
+
+    public static bool IsDeadlock(Exception exception) =>
+        exception is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.DeadlockDetected }
+        || exception.InnerException is not null && IsDeadlock(exception.InnerException);
 
     private const int Attempts = 5;
 

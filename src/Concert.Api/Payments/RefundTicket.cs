@@ -74,7 +74,7 @@ public static class RefundTicketEndpoint
     {
         var now = clock.GetUtcNow();
         var (wallet, reservation, seat) = (refund.Wallet, refund.Reservation, refund.Seat);
-        return Refunding.Refund(reservation.Aggregate, seat?.Aggregate, wallet.Wallet, refund.RefundsCloseAt, now).Match(
+        return Refunding.Refund(reservation.Aggregate, seat?.Aggregate, wallet.Wallet, refund.RefundsCloseAt, now, RefundReason.FanAsked).Match(
             refunded =>
             {
                 reservation.AppendOne(refunded.Refunded);

@@ -8,7 +8,7 @@ namespace Concert.Api.Reporting;
 /// <summary>How one schedule sells: built by the async daemon from its seats' streams, rebuildable from them.</summary>
 /// <param name="Id">The schedule's id.</param>
 /// <param name="HeldNow">Holds neither expired, released nor paid yet, as recorded (a lapsed hold counts until its expiry is).</param>
-/// <param name="ReleasedHolds">Holds let go before they lapsed: by their fans, or by the schedule's cancellation.</param>
+/// <param name="ReleasedHolds">Holds let go by their fans before they lapsed, or ended by the schedule's cancellation (lapsed unrecorded or not).</param>
 /// <param name="Refunds">Tickets refunded: each takes its seat out of <paramref name="SeatsSold"/> and its price out of <paramref name="Revenue"/>.</param>
 /// <param name="Cancelled">An operator cancelled the schedule: its holds are released and its tickets refunded.</param>
 public sealed record ScheduleSales(

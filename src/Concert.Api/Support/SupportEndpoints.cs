@@ -13,7 +13,7 @@ public static class SupportEndpoints
 {
     [WolverineGet("/admin/support/reservations/{reservationId}/history")]
     [Tags("Support")]
-    [EndpointSummary("Every event of a reservation: placed, expired or paid, with who, when and the Idempotency-Key behind it.")]
+    [EndpointSummary("Every event of a reservation: placed, then expired, released, paid, refunded or cancelled with its show, with who, when and the Idempotency-Key behind it.")]
     [ProblemResponse(404, ProblemCodes.ReservationNotFound, "No events for this reservation.")]
     public static async Task<Results<Ok<History>, ProblemHttpResult>> Reservation(long reservationId, IDocumentStore store,
         CancellationToken cancellation)
@@ -24,7 +24,7 @@ public static class SupportEndpoints
 
     [WolverineGet("/admin/support/schedules/{scheduleId}/seats/{seatNumber}/history")]
     [Tags("Support")]
-    [EndpointSummary("Every event of one seat: opened, each hold, each lapse, the sale.")]
+    [EndpointSummary("Every event of one seat: opened, each hold, each lapse or release, each sale and refund, its withdrawal when the show was cancelled.")]
     [ProblemResponse(404, ProblemCodes.SeatNotFound, "No events for this seat.")]
     public static async Task<Results<Ok<History>, ProblemHttpResult>> Seat(long scheduleId, int seatNumber,
         IDocumentStore store, CancellationToken cancellation)
@@ -35,7 +35,7 @@ public static class SupportEndpoints
 
     [WolverineGet("/admin/support/users/{userId}/wallet/history")]
     [Tags("Support")]
-    [EndpointSummary("Every event of a fan's wallet: charges, grants, debits. A fan with no money yet has none.")]
+    [EndpointSummary("Every event of a fan's wallet: charges, grants, debits and refunds. A fan with no money yet has none.")]
     [ProblemResponse(400, ProblemCodes.InvalidUser, "userId must be a UUID other than the nil UUID.")]
     public static async Task<Results<Ok<History>, ProblemHttpResult>> Wallet(string userId, IDocumentStore store,
         CancellationToken cancellation)
@@ -47,7 +47,7 @@ public static class SupportEndpoints
 
     [WolverineGet("/admin/support/tokens/{token}/history")]
     [Tags("Support")]
-    [EndpointSummary("Every event of one queue token: issued, renewed, admitted, expired (and why).")]
+    [EndpointSummary("Every event of one queue token: issued, drawn a place at the opening, admitted, expired (and why).")]
     [ProblemResponse(404, ProblemCodes.TokenNotFound, "No such token was ever issued.")]
     public static async Task<Results<Ok<History>, ProblemHttpResult>> Token(string token, IDocumentStore store,
         CancellationToken cancellation)

@@ -18,13 +18,14 @@ public static class ScheduleCancelling
     /// Every seat of the schedule leaves sale at once, so no hold or payment decided after this commits can take one;
     /// what the seats still have (holds, sales) is settled seat by seat afterwards.
     /// </summary>
+    /// <param name="seats">The schedule's seats: each is withdrawn.</param>
     public static Decision<ScheduleCancellation, CancellationRefusal> Cancel(ConcertListing? concert, long scheduleId,
-        DateTimeOffset now)
+        IEnumerable<Seat> seats, DateTimeOffset now)
     {
         if (concert?.Schedule(scheduleId) is not { } schedule) return CancellationRefusal.ScheduleNotFound;
         if (schedule.CancelledAt is not null) return CancellationRefusal.AlreadyCancelled;
         return new ScheduleCancellation(
             new ScheduleCancelled(concert.ConcertId, scheduleId, now),
-            Enumerable.Range(1, schedule.SeatCount).Select(seat => new SeatWithdrawn(scheduleId, seat, now)).ToList());
+            seats.Select(seat => new SeatWithdrawn(scheduleId, seat.Number, now)).ToList());
     }
 }

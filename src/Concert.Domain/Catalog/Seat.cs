@@ -57,6 +57,9 @@ public sealed record Seat(
     /// <summary>Its schedule was cancelled: the hold or sale it has stays until the cancellation settles it.</summary>
     public Seat Apply(SeatWithdrawn withdrawn) => this with { Withdrawn = true };
 
+    /// <summary>Withdrawn with a hold or a sale still on it: its cancellation has yet to release or refund it.</summary>
+    public bool AwaitsSettlement => Withdrawn && Status != SeatStatus.Available;
+
     /// <summary>
     /// A hold that has lapsed frees the seat at once, whether or not its expiry has been recorded yet; a free seat of a
     /// cancelled schedule reads WITHDRAWN.

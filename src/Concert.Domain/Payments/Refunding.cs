@@ -30,7 +30,7 @@ public static class Refunding
     /// policy. A cancelled schedule's tickets are refunded whatever the time, by the fan or by the cancellation.
     /// </summary>
     public static Decision<Refund, RefundRefusal> Refund(Reservation? reservation, Seat? seat, FanWallet wallet,
-        DateTimeOffset refundsCloseAt, DateTimeOffset now, RefundReason reason = RefundReason.FanAsked)
+        DateTimeOffset refundsCloseAt, DateTimeOffset now, RefundReason reason)
     {
         if (reservation is null || reservation.UserId != wallet.UserId) return RefundRefusal.ReservationNotFound;
         switch (reservation.StatusAt(now))
@@ -53,8 +53,8 @@ public static class Refunding
             new WalletRefunded(wallet.UserId, amount, paymentId, reservation.ReservationId, now, reason));
     }
 
-    /// <summary>A ticket of a cancelled schedule, refunded by the cancellation itself: no cutoff applies.</summary>
+    /// <summary>A ticket of a cancelled schedule, refunded by the cancellation itself (no cutoff applies to a withdrawn seat).</summary>
     public static Decision<Refund, RefundRefusal> RefundCancelled(Reservation reservation, Seat seat, FanWallet wallet,
         DateTimeOffset now) =>
-        Refund(reservation, seat, wallet, DateTimeOffset.MaxValue, now, RefundReason.ScheduleCancelled);
+        Refund(reservation, seat, wallet, refundsCloseAt: now, now, RefundReason.ScheduleCancelled);
 }

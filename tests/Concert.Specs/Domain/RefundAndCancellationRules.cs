@@ -12,6 +12,7 @@ public sealed class RefundAndCancellationRules
     private static readonly DateTimeOffset Now = new(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset RefundsClose = Now.AddDays(10);
     private static readonly Guid Fan = Guid.Parse("a1b2c3d4-e5f6-7890-abcd-ef0123456789");
+    private const RefundReason FanAsked = RefundReason.FanAsked;
     private static readonly FanWallet Wallet = FanWallet.Create(new WalletGranted(Fan, 10_000, Now));
 
     [Fact]
@@ -19,7 +20,7 @@ public sealed class RefundAndCancellationRules
     {
         var (reservation, seat) = Paid();
 
-        var refund = Refunding.Refund(reservation, seat, Wallet, RefundsClose, Now).ShouldBeAccepted();
+        var refund = Refunding.Refund(reservation, seat, Wallet, RefundsClose, Now, FanAsked).ShouldBeAccepted();
 
         refund.Refunded.ShouldBe(new ReservationRefunded(100, 9, Fan, 80_000, Now, RefundReason.FanAsked));
         Wallet.Apply(refund.Credited).Balance.ShouldBe(90_000);
@@ -32,15 +33,15 @@ public sealed class RefundAndCancellationRules
     {
         var (reservation, seat) = Paid();
         var (held, heldSeat) = Held();
-        var refunded = Refunding.Refund(reservation, seat, Wallet, RefundsClose, Now).ShouldBeAccepted();
+        var refunded = Refunding.Refund(reservation, seat, Wallet, RefundsClose, Now, FanAsked).ShouldBeAccepted();
         var stranger = FanWallet.Empty(Guid.NewGuid());
 
-        Refunding.Refund(null, null, Wallet, RefundsClose, Now).ShouldBeRefused().ShouldBe(RefundRefusal.ReservationNotFound);
-        Refunding.Refund(reservation, seat, stranger, RefundsClose, Now).ShouldBeRefused().ShouldBe(RefundRefusal.ReservationNotFound);
-        Refunding.Refund(held, heldSeat, Wallet, RefundsClose, Now).ShouldBeRefused().ShouldBe(RefundRefusal.NotPaid);
-        Refunding.Refund(reservation.Apply(refunded.Refunded), seat.Apply(refunded.SeatFreed), Wallet, RefundsClose, Now)
+        Refunding.Refund(null, null, Wallet, RefundsClose, Now, FanAsked).ShouldBeRefused().ShouldBe(RefundRefusal.ReservationNotFound);
+        Refunding.Refund(reservation, seat, stranger, RefundsClose, Now, FanAsked).ShouldBeRefused().ShouldBe(RefundRefusal.ReservationNotFound);
+        Refunding.Refund(held, heldSeat, Wallet, RefundsClose, Now, FanAsked).ShouldBeRefused().ShouldBe(RefundRefusal.NotPaid);
+        Refunding.Refund(reservation.Apply(refunded.Refunded), seat.Apply(refunded.SeatFreed), Wallet, RefundsClose, Now, FanAsked)
             .ShouldBeRefused().ShouldBe(RefundRefusal.AlreadyRefunded);
-        Refunding.Refund(reservation, seat, Wallet, RefundsClose, RefundsClose).ShouldBeRefused().ShouldBe(RefundRefusal.RefundClosed);
+        Refunding.Refund(reservation, seat, Wallet, RefundsClose, RefundsClose, FanAsked).ShouldBeRefused().ShouldBe(RefundRefusal.RefundClosed);
     }
 
     [Fact]
@@ -48,15 +49,15 @@ public sealed class RefundAndCancellationRules
     {
         var concert = Concert();
 
-        var cancellation = ScheduleCancelling.Cancel(concert, 7, Now).ShouldBeAccepted();
+        var cancellation = ScheduleCancelling.Cancel(concert, 7, Seats, Now).ShouldBeAccepted();
 
         cancellation.Cancelled.ShouldBe(new ScheduleCancelled(3, 7, Now));
         cancellation.Withdrawn.Select(seat => seat.SeatNumber).ShouldBe(Enumerable.Range(1, Venue.SeatCount));
         cancellation.Withdrawn.ShouldAllBe(seat => seat.ScheduleId == 7);
-        ScheduleCancelling.Cancel(concert.Apply(cancellation.Cancelled), 7, Now).ShouldBeRefused()
+        ScheduleCancelling.Cancel(concert.Apply(cancellation.Cancelled), 7, Seats, Now).ShouldBeRefused()
             .ShouldBe(CancellationRefusal.AlreadyCancelled);
-        ScheduleCancelling.Cancel(concert, 8, Now).ShouldBeRefused().ShouldBe(CancellationRefusal.ScheduleNotFound);
-        ScheduleCancelling.Cancel(null, 7, Now).ShouldBeRefused().ShouldBe(CancellationRefusal.ScheduleNotFound);
+        ScheduleCancelling.Cancel(concert, 8, Seats, Now).ShouldBeRefused().ShouldBe(CancellationRefusal.ScheduleNotFound);
+        ScheduleCancelling.Cancel(null, 7, Seats, Now).ShouldBeRefused().ShouldBe(CancellationRefusal.ScheduleNotFound);
     }
 
     [Fact]
@@ -94,16 +95,19 @@ public sealed class RefundAndCancellationRules
         var withdrawn = seat.Apply(Withdrawal(20));
 
         var refund = Refunding.RefundCancelled(reservation, withdrawn, Wallet, RefundsClose.AddDays(1)).ShouldBeAccepted();
+        Refunding.RefundCancelled(reservation, seat, Wallet, Now).ShouldBeRefused().ShouldBe(RefundRefusal.RefundClosed);
 
         (refund.Refunded.Reason, refund.Credited.Reason).ShouldBe((RefundReason.ScheduleCancelled, RefundReason.ScheduleCancelled));
         withdrawn.Apply(refund.SeatFreed).StatusAt(Now).ShouldBe(SeatStatus.Withdrawn);
-        Refunding.Refund(reservation, withdrawn, Wallet, RefundsClose, RefundsClose.AddDays(1)).ShouldBeAccepted()
+        Refunding.Refund(reservation, withdrawn, Wallet, RefundsClose, RefundsClose.AddDays(1), FanAsked).ShouldBeAccepted()
             .Refunded.Reason.ShouldBe(RefundReason.FanAsked);
         Refunding.RefundCancelled(reservation.Apply(refund.Refunded), withdrawn.Apply(refund.SeatFreed), Wallet, Now)
             .ShouldBeRefused().ShouldBe(RefundRefusal.AlreadyRefunded);
     }
 
     private static SeatWithdrawn Withdrawal(int seat) => new(7, seat, Now);
+
+    private static readonly Seat[] Seats = Venue.SeatNumbers.Select(seat => Seat.Create(new SeatOpened(3, 7, seat, 60_000))).ToArray();
 
     private static ConcertListing Concert() =>
         ConcertListing.Create(new ConcertCreated(3, "Spec"))

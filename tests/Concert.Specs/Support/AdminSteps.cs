@@ -36,11 +36,12 @@ public static class AdminSteps
         });
 
     /// <summary>The cancellation, and every seat's settlement it sends, waited for through Wolverine's message tracking.</summary>
-    public static async Task<IScenarioResult> CancelScheduleAndSettle(this IAlbaHost host, long scheduleId)
+    public static async Task<IScenarioResult> CancelScheduleAndSettle(this IAlbaHost host, long scheduleId, int expectedStatus = 202)
     {
         IScenarioResult? cancelled = null;
         await host.TrackActivity().Timeout(TimeSpan.FromSeconds(60)).DoNotAssertOnExceptionsDetected()
-            .ExecuteAndWaitAsync((Func<Wolverine.IMessageContext, Task>)(async _ => cancelled = await host.CancelSchedule(scheduleId)));
+            .ExecuteAndWaitAsync((Func<Wolverine.IMessageContext, Task>)(async _ =>
+                cancelled = await host.CancelSchedule(scheduleId, expectedStatus)));
         return cancelled!;
     }
 }

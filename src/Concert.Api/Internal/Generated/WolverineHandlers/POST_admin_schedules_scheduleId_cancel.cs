@@ -47,7 +47,7 @@ namespace Internal.Generated.WolverineHandlers
             var cancellationToDecide = await Concert.Api.Cancellations.CancelScheduleEndpoint.LoadAsync(scheduleId, documentSession, httpContext.RequestAborted).ConfigureAwait(false);
             
             // The actual HTTP request handler execution
-            (var result, var outgoingMessages) = Concert.Api.Cancellations.CancelScheduleEndpoint.Post(scheduleId, cancellationToDecide, documentSession, httpContext, _timeProvider);
+            (var result, var outgoingMessages) = Concert.Api.Cancellations.CancelScheduleEndpoint.Post(scheduleId, cancellationToDecide, httpContext, _timeProvider);
 
             
             // Outgoing, cascaded message

@@ -183,6 +183,17 @@ public static class ConcertSetup
         });
         app.UseStatusCodePages();
         app.UseRequestHeadLimits();
+        // The fan's pages and the operator's console (wwwroot, docs/pages.md): plain files that call the API like any
+        // client, outside its rules. Their scripts come from this origin only.
+        app.UseDefaultFiles();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            OnPrepareResponse = file =>
+            {
+                file.Context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'";
+                file.Context.Response.Headers.XContentTypeOptions = "nosniff";
+            },
+        });
         app.UseKnownProxies(app.Configuration);
         app.UseConcertRateLimits();
         app.UseAdminKey(app.Configuration["Admin:ApiKey"]);

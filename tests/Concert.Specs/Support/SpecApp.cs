@@ -28,9 +28,11 @@ public abstract class SpecApp : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        await ExecuteOnServer($"create database {_database}");
+        await CreateDatabaseAsync();
         Host = await StartHostAsync();
     }
+
+    protected Task CreateDatabaseAsync() => ExecuteOnServer($"create database {_database}");
 
     /// <summary>Stops the service and starts a new process of it on the same database, as after a crash or a deploy.</summary>
     public async Task RestartAsync()
@@ -63,9 +65,9 @@ public abstract class SpecApp : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
-        await Host.DisposeAsync();
+        if (Host is not null) await Host.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         await ExecuteOnServer($"drop database if exists {_database} with (force)");
     }

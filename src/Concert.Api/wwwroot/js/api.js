@@ -1,0 +1,35 @@
+// @ts-check
+// The API of this origin through a client typed by its OpenAPI document: js/api/schema.d.ts is generated from
+// /openapi/v1.json (./concert client), js/vendor/openapi-fetch.js is the openapi-fetch package's build.
+import createClient from "./vendor/openapi-fetch.js";
+
+/** @typedef {import("./api/schema").paths} Paths */
+/** @typedef {import("./api/schema").components["schemas"]} Schemas */
+/** @typedef {Schemas["Problem"]} Problem */
+
+/**
+ * A client that sends the credentials the page holds: the fan's queue token, or the operator's admin key.
+ * @param {{ token?: () => string | null, adminKey?: () => string | null }} credentials
+ */
+export function apiClient(credentials) {
+  /** @type {import("./vendor/openapi-fetch.js").Client<Paths>} */
+  const client = createClient({ baseUrl: location.origin });
+  client.use({
+    onRequest({ request }) {
+      const token = credentials.token?.();
+      if (token) request.headers.set("X-Queue-Token", token);
+      const adminKey = credentials.adminKey?.();
+      if (adminKey) request.headers.set("X-Admin-Key", adminKey);
+      return request;
+    },
+  });
+  return client;
+}
+
+/** A fresh Idempotency-Key: one per intended write, kept and sent again when that write is retried. */
+export const newKey = () => crypto.randomUUID();
+
+/** The problem an answer carries, or a stand-in when the network failed. */
+export function problemOf(/** @type {unknown} */ error) {
+  return /** @type {Problem} */ (error ?? { code: "REQUEST_FAILED", message: "The request failed." });
+}

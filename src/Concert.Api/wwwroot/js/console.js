@@ -1,25 +1,17 @@
 // @ts-check
 // The operator's console: the line live, capacity and pause, opening a concert, sales per schedule, and support's
 // histories and "as of" views. The admin key is asked once and kept for the tab.
-import { apiClient, problemOf } from "./api.js";
-import { applyWords, problemText, t, won } from "./i18n.js";
+import { apiClient } from "./api.js";
+import { applyWords, t, won } from "./i18n.js";
+import { $, clearProblem, report } from "./page.js";
 
 /** @typedef {import("./api.js").Schemas} Schemas */
 
-const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const input = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
 const api = apiClient({ adminKey: () => sessionStorage.getItem("concert.adminKey") });
 /** @type {Schemas["QueueOverview"] | null} */ let overview = null;
 /** @type {number | undefined} */ let polling;
 
-function report(/** @type {unknown} */ error) {
-  const problem = $("problem");
-  problem.textContent = problemText(problemOf(error));
-  problem.dataset.code = problemOf(error).code ?? "";
-  problem.hidden = false;
-}
-
-const clearProblem = () => { $("problem").hidden = true; };
 
 /** An instant from a datetime-local field (the operator's own clock), or now. */
 const instant = (/** @type {string} */ id) => (input(id).value ? new Date(input(id).value) : new Date()).toISOString();

@@ -1,12 +1,12 @@
 // @ts-check
 // The fan's pages: the waiting room, the dates and the seat map, a hold with its countdown, the wallet, payment and
 // the receipt. A fan is a UUID this browser keeps (the service has no login); the queue token lives for the tab.
-import { apiClient, newKey, problemOf } from "./api.js";
-import { applyWords, problemText, t, won } from "./i18n.js";
+import { apiClient, newKey } from "./api.js";
+import { applyWords, t, won } from "./i18n.js";
+import { $, clearProblem, report } from "./page.js";
 
 /** @typedef {import("./api.js").Schemas} Schemas */
 
-const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const userId = localStorage.getItem("concert.fan") ?? crypto.randomUUID();
 localStorage.setItem("concert.fan", userId);
 const api = apiClient({ token: () => sessionStorage.getItem("concert.token") });
@@ -23,14 +23,6 @@ const state = {
 
 const show = (/** @type {string} */ id, /** @type {boolean} */ visible) => { $(id).hidden = !visible; };
 
-function report(/** @type {unknown} */ error) {
-  const problem = $("problem");
-  problem.textContent = problemText(problemOf(error));
-  problem.dataset.code = problemOf(error).code ?? "";
-  problem.hidden = false;
-}
-
-const clearProblem = () => { $("problem").hidden = true; };
 
 // ---- The waiting room ----
 

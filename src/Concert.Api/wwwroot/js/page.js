@@ -1,0 +1,16 @@
+// @ts-check
+// What both pages do with their elements: find them, and say a problem in the alert line.
+import { problemOf } from "./api.js";
+import { problemText } from "./i18n.js";
+
+export const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+/** Says a problem answer (or a failed request) in the page's alert line, by its code, in the page's language. */
+export function report(/** @type {unknown} */ error) {
+  const problem = $("problem");
+  problem.textContent = problemText(problemOf(error));
+  problem.dataset.code = problemOf(error).code ?? "";
+  problem.hidden = false;
+}
+
+export const clearProblem = () => { $("problem").hidden = true; };

@@ -79,6 +79,7 @@ public static class IdempotencyKeys
         }
         else if (held is null)
         {
+            context.RequestServices.GetRequiredService<Operations.ConcertMetrics>().IdempotencyInFlight.Add(1);
             await RefuseInFlightAsync(context);
         }
         else
@@ -115,6 +116,7 @@ public static class IdempotencyKeys
 
         context.Response.StatusCode = stored.StatusCode;
         context.Response.Headers[StatusHeader] = "REPLAYED";
+        context.RequestServices.GetRequiredService<Operations.ConcertMetrics>().IdempotencyReplays.Add(1);
         foreach (var (name, value) in stored.Headers) context.Response.Headers[name] = value;
         context.Response.ContentType = stored.StatusCode >= 400 ? "application/problem+json" : "application/json; charset=utf-8";
         await context.Response.WriteAsync(stored.Body, context.RequestAborted);

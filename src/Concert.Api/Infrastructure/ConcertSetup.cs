@@ -32,6 +32,7 @@ public static class ConcertSetup
 
         services.AddSingleton(TimeProvider.System);
         builder.AddRequestHeadLimits();
+        builder.AddConcertTelemetry();
 
         // Wolverine logs a body it cannot read as an Error, with a stack trace, under the name of the request's type: a
         // client's mistake, answered 400 (and counted against RateLimits:MalformedPerMinute), not the service's error,
@@ -67,6 +68,8 @@ public static class ConcertSetup
         {
             Problems.Complete(context.ProblemDetails);
             RateLimits.CountIfMalformed(context.HttpContext, context.ProblemDetails);
+            context.HttpContext.RequestServices.GetRequiredService<ConcertMetrics>().CountProblem(context.HttpContext,
+                context.ProblemDetails.Status ?? 500, context.ProblemDetails.Extensions.TryGetValue("code", out var code) ? code as string : null);
             if (context.ProblemDetails.Status == StatusCodes.Status503ServiceUnavailable)
             {
                 context.HttpContext.Response.Headers.TryAdd(Microsoft.Net.Http.Headers.HeaderNames.RetryAfter, "1"); // unless the refusal said how long
@@ -108,6 +111,7 @@ public static class ConcertSetup
             // The pool is the service's own, so it can be replaced after a failure (Postgres.RecoverFrom).
             options.Connection(provider.GetRequiredService<NpgsqlDataSource>());
             options.Logger(provider.GetRequiredService<MartenCommandLog>());
+            options.Listeners.Add(provider.GetRequiredService<CountCommittedEvents>());
         });
         if (configuration.GetValue<bool>("Demo:SeedConcert"))
         {
@@ -194,6 +198,7 @@ public static class ConcertSetup
                 file.Context.Response.Headers.XContentTypeOptions = "nosniff";
             },
         });
+        app.MapConcertMetrics();
         app.UseKnownProxies(app.Configuration);
         app.UseConcertRateLimits();
         app.UseAdminKey(app.Configuration["Admin:ApiKey"]);

@@ -22,6 +22,9 @@ public sealed class LineView(IDocumentStore store, ILogger<LineView> logger) : B
     private Task<Copy>? _read;
     private bool _failing;
 
+    /// <summary>The line as this node last read it, if it has yet (the telemetry's gauges).</summary>
+    public LineSnapshot? Latest => _copy?.Reading.Line;
+
     public async ValueTask<LineReading> CurrentAsync(CancellationToken cancellation) =>
         _copy?.Reading ?? (await ReadOnceAsync().WaitAsync(cancellation)).Reading;
 

@@ -16,6 +16,9 @@ public sealed class PresenceBook(IDocumentStore store, TimeProvider clock, Queue
 {
     public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long ago the oldest sign of life the last flush wrote was seen; 0 when it had none to write.</summary>
+    public double LastFlushLagSeconds { get; private set; }
+
     /// <summary>The most signs of life written in one statement.</summary>
     private const int MostPerStatement = 5_000;
 
@@ -79,16 +82,22 @@ public sealed class PresenceBook(IDocumentStore store, TimeProvider clock, Queue
     {
         var now = clock.GetUtcNow();
         var due = new List<(long Seq, DateTimeOffset LapsesAt)>();
+        DateTimeOffset? oldestSeen = null;
         foreach (var (seq, sighting) in _bySeq)
         {
             var lastLapse = sighting.LastSeen + options.WaitingTtl;
             if (sighting.RecordedLapse <= now && lastLapse <= now) _bySeq.TryRemove(seq, out _);
-            else if (Presence.LapseToRecord(sighting.LastSeen, sighting.RecordedLapse, now, options.WaitingTtl) is { } lapse) due.Add((seq, lapse));
+            else if (Presence.LapseToRecord(sighting.LastSeen, sighting.RecordedLapse, now, options.WaitingTtl) is { } lapse)
+            {
+                due.Add((seq, lapse));
+                if (oldestSeen is null || sighting.LastSeen < oldestSeen) oldestSeen = sighting.LastSeen;
+            }
             else if (everyone && lastLapse > sighting.RecordedLapse) due.Add((seq, lastLapse));
         }
 
         // In the order of the places, as the admission job takes the same rows: two writers never wait on each other in a circle.
         foreach (var chunk in due.OrderBy(lapse => lapse.Seq).Chunk(MostPerStatement)) await WriteAsync(chunk, clock.GetUtcNow(), cancellation);
+        LastFlushLagSeconds = oldestSeen is { } seen ? (clock.GetUtcNow() - seen).TotalSeconds : 0;
     }
 
     /// <summary>Fans whose lapse was not written have left the line, lapsed, or were written later by another node: read them again.</summary>

@@ -52,6 +52,7 @@ public sealed record QueueStatus(string Token, Guid UserId, long Position, bool 
 
     public IResult ToResult(HttpContext context)
     {
+        context.RequestServices.GetRequiredService<Operations.ConcertMetrics>().CountQueueAnswer(context);
         context.Response.Headers[PositionHeader] = Position.ToString(CultureInfo.InvariantCulture);
         context.Response.Headers.RetryAfter = PollAfterSeconds.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Ok(this);

@@ -1,3 +1,4 @@
+using Concert.Api.Operations;
 using Concert.Domain.Catalog;
 using Concert.Domain.Reservations;
 using Marten;
@@ -15,7 +16,7 @@ public static class ExpireHoldHandler
     /// left alone, and the seat is freed only while this reservation still holds it.
     /// </summary>
     public static async Task<OutgoingMessages> Handle(ExpireHold command, IDocumentSession session, TimeProvider clock,
-        CancellationToken cancellation)
+        ReservationLapses lapses, CancellationToken cancellation)
     {
         var now = clock.GetUtcNow();
         var reservation = await session.Events.FetchForWriting<Reservation>(Reservation.StreamKey(command.ReservationId), cancellation);
@@ -28,6 +29,7 @@ public static class ExpireHoldHandler
 
         if (SeatHolding.ExpireReservation(current, now) is not { } expired) return [];
         reservation.AppendOne(expired);
+        lapses.Note(current.ReservationId, current.HoldExpiresAt); // its lateness, measured when the lapse commits
 
         var seat = await session.Events.FetchForWriting<Seat>(Seat.StreamKey(current.ScheduleId, current.SeatNumber), cancellation);
         if (seat.Aggregate is not null && SeatHolding.ReleaseSeat(seat.Aggregate, current.ReservationId) is { } released)

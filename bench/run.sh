@@ -55,6 +55,7 @@
 # still runs, so its cost is measured.
 # Env: BENCH_SECONDS [15] measured seconds per scenario, after BENCH_WARMUP [10] seconds of the same load.
 #      BENCH_CONN_EXTRA: appended to the service's connection string (e.g. ";Maximum Pool Size=32").
+#      BENCH_SERVER_SETTINGS: space-separated NAME=value settings for the server (named in the table that uses them).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 scenarios=("$@"); [ ${#scenarios[@]} -gt 0 ] || scenarios=(pgbench seats issue check crowd hold-storm holds holds-under-crowd expiry balance charge pay refund journey opening)
@@ -106,7 +107,8 @@ run_server() {
     export ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="$url" Admin__ApiKey="$admin_key" \
       Queue__TokenKeys__0__Id=1 Queue__TokenKeys__0__Secret="$token_secret" Logging__LogLevel__Default=Warning \
       RateLimits__IssuesPerSecond=1000000 # every simulated fan comes from this one address: limited, never refused
-    for setting in "${settings[@]}"; do export "${setting?}"; done
+    # BENCH_SERVER_SETTINGS: NAME=value settings for every server of the run (bench/telemetry-ab.sh turns telemetry off so).
+    for setting in "${settings[@]}" ${BENCH_SERVER_SETTINGS:-}; do export "${setting?}"; done
     dotnet Concert.Api.dll db-apply >/dev/null
     exec dotnet Concert.Api.dll >"$work/server.log" 2>&1
   ) &

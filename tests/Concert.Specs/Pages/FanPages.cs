@@ -29,22 +29,28 @@ public sealed class FanPages(PagesApp app)
         await dates.First.GetByRole(AriaRole.Button, new() { Name = "Choose" }).ClickAsync();
         await Expect(page.Locator("#seat-grid .seat")).ToHaveCountAsync(50);
 
-        await page.GetByLabel("Amount (KRW)").FillAsync("100000");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Top up" }).ClickAsync();
-        await Expect(page.Locator("#balance")).ToContainTextAsync("100,000");
+        await Expect(page.Locator("#balance")).ToHaveTextAsync("0 KRW");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Seat 20,", Exact = false }).ClickAsync();
         await Expect(page.Locator("#hold")).ToBeVisibleAsync();
         await Expect(page.Locator("#hold-seat")).ToHaveTextAsync("20");
         await Expect(page.Locator("#countdown")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^[45]:\d\d$"));
         await Expect(page.Locator("#seat-grid [data-seat='20']")).ToHaveAttributeAsync("data-status", "TEMP_RESERVED");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay" }).ClickAsync(); // nothing in the wallet yet
+        await Expect(page.Locator("#problem")).ToHaveAttributeAsync("data-code", "INSUFFICIENT_BALANCE");
+        await page.GetByLabel("Amount (KRW)").FillAsync("100000");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Top up" }).ClickAsync();
+        await Expect(page.Locator("#balance")).ToHaveTextAsync("100,000 KRW");
         await PagesApp.ScreenshotAsync(page, "fan-seat-map-and-hold");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Pay" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay" }).ClickAsync(); // a new payment, not the refusal replayed
         await Expect(page.Locator("#receipt")).ToBeVisibleAsync();
         await Expect(page.Locator("#receipt-seat")).ToHaveTextAsync("20");
-        await Expect(page.Locator("#receipt-balance")).ToContainTextAsync("20,000");
+        await Expect(page.Locator("#receipt-balance")).ToHaveTextAsync("20,000 KRW");
         await PagesApp.ScreenshotAsync(page, "fan-receipt");
+        app.ErrorsOf(page).ShouldBeEmpty();
+        await page.Context.CloseAsync();
 
         (await app.SeatsAsync(concert.Schedules[0].ScheduleId)).Seats.Single(seat => seat.Number == 20).Status
             .ShouldBe(Concert.Domain.Catalog.SeatStatus.Reserved);
@@ -69,6 +75,11 @@ public sealed class FanPages(PagesApp app)
         await Expect(loser.Locator("#problem")).ToHaveTextAsync("Someone else took this seat first. Choose another.");
         await Expect(loser.Locator("#seat-grid [data-seat='30']")).ToHaveAttributeAsync("data-status", "TEMP_RESERVED");
         await PagesApp.ScreenshotAsync(loser, "fan-seat-taken");
+        foreach (var page in fans)
+        {
+            app.ErrorsOf(page).ShouldBeEmpty();
+            await page.Context.CloseAsync();
+        }
     }
 
     [Fact]
@@ -83,6 +94,7 @@ public sealed class FanPages(PagesApp app)
         await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Take a place in line" })).ToBeVisibleAsync();
         (await page.EvaluateAsync<string>("document.documentElement.lang")).ShouldBe("en");
+        await page.Context.CloseAsync();
     }
 
     [Fact]
@@ -95,6 +107,7 @@ public sealed class FanPages(PagesApp app)
             var unlabelled = await page.EvaluateAsync<string[]>(
                 "[...document.querySelectorAll('input, select, textarea')].filter(field => field.labels.length === 0).map(field => field.id)");
             unlabelled.ShouldBeEmpty(path);
+            await page.Context.CloseAsync();
         }
     }
 

@@ -87,8 +87,16 @@ public sealed class PagesApp : SpecApp
             Locale = locale,
             ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1200, Height = 900 },
         });
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        var errors = _errors[page] = [];
+        page.PageError += (_, error) => { lock (errors) errors.Add(error); };
+        return page;
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IPage, List<string>> _errors = new();
+
+    /// <summary>The scripts' uncaught errors on a page (a failed request the page handles is not one).</summary>
+    public IReadOnlyList<string> ErrorsOf(IPage page) => _errors[page];
 
     /// <summary>
     /// A screenshot of a page as the specs saw it, in .local/screenshots, or in the folder CONCERT_SCREENSHOTS names
@@ -105,11 +113,15 @@ public sealed class PagesApp : SpecApp
 
     public override async Task DisposeAsync()
     {
-        await Browser.DisposeAsync();
-        _playwright.Dispose();
-        Service.Dispose();
-        await _service.StopAsync();
-        await _service.DisposeAsync();
+        if (Browser is not null) await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        Service?.Dispose();
+        if (_service is not null)
+        {
+            await _service.StopAsync();
+            await _service.DisposeAsync();
+        }
+
         await base.DisposeAsync();
     }
 

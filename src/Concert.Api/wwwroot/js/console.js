@@ -3,7 +3,7 @@
 // histories and "as of" views. The admin key is asked once and kept for the tab.
 import { apiClient } from "./api.js";
 import { applyWords, t, won } from "./i18n.js";
-import { $, clearProblem, report } from "./page.js";
+import { $, clearProblem, report, retranslateProblem } from "./page.js";
 
 /** @typedef {import("./api.js").Schemas} Schemas */
 
@@ -19,27 +19,38 @@ const instant = (/** @type {string} */ id) => (input(id).value ? new Date(input(
 async function enter(/** @type {SubmitEvent} */ event) {
   event.preventDefault();
   sessionStorage.setItem("concert.adminKey", input("admin-key").value);
+  input("admin-key").value = "";
   await start();
 }
 
 async function start() {
   clearProblem();
-  if (!(await readLine())) {
-    sessionStorage.removeItem("concert.adminKey");
-    return;
-  }
+  if (!(await readLine())) return;
   $("key-form").hidden = true;
   $("desk").hidden = false;
   clearInterval(polling);
   polling = window.setInterval(readLine, 2000);
 }
 
+/** A refused key (a wrong one, or one rotated since): forgotten, polling stopped, the key asked again. */
+function askForTheKey() {
+  sessionStorage.removeItem("concert.adminKey");
+  clearInterval(polling);
+  $("desk").hidden = true;
+  $("key-form").hidden = false;
+}
+
 // ---- The line ----
 
+let reading = false;
+
 async function readLine() {
-  const { data, error } = await api.GET("/admin/queue");
+  if (reading || !sessionStorage.getItem("concert.adminKey")) return false;
+  reading = true;
+  const { data, error, response } = await api.GET("/admin/queue").finally(() => { reading = false; });
   if (!data) {
     report(error);
+    if (response.status === 401) askForTheKey();
     return false;
   }
   overview = data;
@@ -139,6 +150,8 @@ async function seatsAt(/** @type {SubmitEvent} */ event) {
     cell.className = `seat ${seat.status.toLowerCase()}`;
     cell.textContent = String(seat.number);
     cell.title = seat.status;
+    cell.setAttribute("role", "img");
+    cell.setAttribute("aria-label", `${seat.number}: ${seat.status}`);
     return cell;
   }));
 }
@@ -164,5 +177,5 @@ $("pause").onclick = () => changeLine({ paused: !overview?.paused });
 /** @type {HTMLFormElement} */ ($("history-form")).onsubmit = readHistory;
 /** @type {HTMLFormElement} */ ($("seats-at-form")).onsubmit = seatsAt;
 /** @type {HTMLFormElement} */ ($("balance-at-form")).onsubmit = balanceAt;
-applyWords(() => void readLine());
+applyWords(() => { retranslateProblem(); void readLine(); });
 if (sessionStorage.getItem("concert.adminKey")) void start();

@@ -1,9 +1,9 @@
 // @ts-check
 // The fan's pages: the waiting room, the dates and the seat map, a hold with its countdown, the wallet, payment and
 // the receipt. A fan is a UUID this browser keeps (the service has no login); the queue token lives for the tab.
-import { apiClient, newKey } from "./api.js";
+import { apiClient, newKey, problemOf, undecided } from "./api.js";
 import { applyWords, t, won } from "./i18n.js";
-import { $, clearProblem, report } from "./page.js";
+import { $, clearProblem, report, retranslateProblem } from "./page.js";
 
 /** @typedef {import("./api.js").Schemas} Schemas */
 
@@ -35,14 +35,32 @@ async function takePlace() {
 }
 
 async function check() {
-  const { data, error } = await api.GET("/waiting/check");
-  if (!data) {
-    sessionStorage.removeItem("concert.token");
-    show("standing", false);
-    show("take-place", true);
-    return report(error);
-  }
-  stand(data);
+  const { data, error, response } = await api.GET("/waiting/check");
+  if (data) return stand(data);
+  report(error);
+  if (response.status === 401) return leaveTheLine();
+  // Busy, limited or unreachable: the place is kept; ask again when the service says, or in a few seconds.
+  const wait = Number(response.headers.get("Retry-After") ?? 5);
+  clearTimeout(nextCheck);
+  nextCheck = window.setTimeout(check, Math.min(Math.max(wait, 1), 30) * 1000);
+}
+
+/** The fan's turn is over (401): every timer stops and the page offers a new place. */
+function leaveTheLine() {
+  sessionStorage.removeItem("concert.token");
+  clearTimeout(nextCheck);
+  clearInterval(seatRefresh);
+  clearInterval(countdown);
+  state.hold = null;
+  for (const id of ["standing", "admitted", "shows", "seats", "hold", "wallet"]) show(id, false);
+  show("line", true);
+  show("take-place", true);
+}
+
+/** A gated answer's problem: said, and a 401 ends the turn. */
+function refused(/** @type {unknown} */ error, /** @type {Response} */ response) {
+  report(error);
+  if (response.status === 401) leaveTheLine();
 }
 
 /** Shows the fan's standing; polls again when the service's hint says, until admitted. */
@@ -81,12 +99,12 @@ function admitted() {
 // ---- Dates and seats ----
 
 async function loadSchedules() {
-  const { data, error } = await api.GET("/concerts/{concertId}/schedules", {
+  const { data, error, response } = await api.GET("/concerts/{concertId}/schedules", {
     params: { path: { concertId: state.concertId }, query: { onlyBookable: false, size: 100 } },
   });
   const list = $("schedule-list");
   list.replaceChildren();
-  if (!data) return report(error);
+  if (!data) return refused(error, response);
   localStorage.setItem("concert.concert", String(state.concertId));
   for (const schedule of data.items) {
     const item = document.createElement("li");
@@ -118,13 +136,16 @@ async function openSeats(/** @type {number} */ scheduleId, /** @type {string} */
 
 async function loadSeats() {
   if (state.scheduleId == null) return;
-  const { data, error } = await api.GET("/concerts/{concertId}/schedules/{scheduleId}/seats", {
+  const { data, error, response } = await api.GET("/concerts/{concertId}/schedules/{scheduleId}/seats", {
     params: { path: { concertId: state.concertId, scheduleId: state.scheduleId } },
   });
-  if (!data) return report(error);
+  if (!data) return refused(error, response);
   const grid = $("seat-grid");
-  grid.replaceChildren(...data.seats.map(seat => {
-    const button = document.createElement("button");
+  // Updated in place when the map is already drawn, so keyboard focus stays on its seat across refreshes.
+  const drawn = grid.children.length === data.seats.length;
+  if (!drawn) grid.replaceChildren(...data.seats.map(() => document.createElement("button")));
+  data.seats.forEach((seat, index) => {
+    const button = /** @type {HTMLButtonElement} */ (grid.children[index]);
     button.type = "button";
     button.className = `seat ${seat.status.toLowerCase()} tier-${seat.price >= 100000 ? "vip" : seat.price >= 80000 ? "r" : "s"}`;
     button.textContent = String(seat.number);
@@ -133,9 +154,8 @@ async function loadSeats() {
     button.setAttribute("aria-label", `${t("seat")} ${seat.number}, ${won(seat.price)}, ${statusWord(seat.status)}`);
     button.title = `${won(seat.price)} — ${statusWord(seat.status)}`;
     button.setAttribute("aria-disabled", String(seat.status !== "AVAILABLE"));
-    button.onclick = () => seat.status === "AVAILABLE" && !state.hold ? holdSeat(seat.number) : undefined;
-    return button;
-  }));
+    button.onclick = () => seat.status === "AVAILABLE" && !state.hold && !busy ? holdSeat(seat.number) : undefined;
+  });
 }
 
 const statusWord = (/** @type {Schemas["SeatStatus"]} */ status) =>
@@ -143,15 +163,22 @@ const statusWord = (/** @type {Schemas["SeatStatus"]} */ status) =>
 
 // ---- A hold, paying, letting go ----
 
+/** One write at a time: a second click while a hold, payment or top-up is on its way does nothing. */
+let busy = false;
+
 async function holdSeat(/** @type {number} */ seatNumber) {
   clearProblem();
-  const { data, error } = await api.POST("/reservations", {
+  busy = true;
+  const { data, error, response } = await api.POST("/reservations", {
     params: { header: { "Idempotency-Key": newKey() } },
     body: { userId, concertId: state.concertId, scheduleId: /** @type {number} */ (state.scheduleId), seatNumber },
-  });
-  await loadSeats();
-  if (!data) return report(error);
+  }).finally(() => { busy = false; });
+  if (!data) {
+    void loadSeats();
+    return refused(error, response);
+  }
   state.hold = data;
+  void loadSeats();
   $("hold-seat").textContent = String(data.seatNumber);
   $("hold-price").textContent = won(data.price);
   show("hold", true);
@@ -180,21 +207,28 @@ function endHold() {
   void loadSeats();
 }
 
-/** One payment, one key: a retry after a lost answer sends the same key, so it is never paid twice. */
+/**
+ * One payment, one key while it is undecided: a retry after a lost answer sends the same key, so it is never paid
+ * twice; after a refusal (402: the fan tops up and pays again) a new key, as the refusal is stored under the old one.
+ */
 let payment = { reservationId: 0, key: "" };
 
 async function pay() {
   const hold = state.hold;
-  if (!hold) return;
+  if (!hold || busy) return;
   clearProblem();
   if (payment.reservationId !== hold.reservationId) payment = { reservationId: hold.reservationId, key: newKey() };
-  const { data, error } = await api.POST("/payments", {
+  busy = true;
+  const { data, error, response } = await api.POST("/payments", {
     params: { header: { "Idempotency-Key": payment.key } },
     body: { reservationId: hold.reservationId, amount: hold.price },
-  });
+  }).finally(() => { busy = false; });
   if (!data) {
+    if (!undecided(response, error)) payment = { reservationId: 0, key: "" }; // decided: the next try is a new payment
     void loadBalance();
-    return report(error);
+    refused(error, response);
+    if (response.status === 404 || problemOf(error).code === "SCHEDULE_CANCELLED") endHold();
+    return;
   }
   clearInterval(countdown);
   clearInterval(seatRefresh);
@@ -213,18 +247,18 @@ async function pay() {
 async function letGo() {
   const hold = state.hold;
   if (!hold) return;
-  const { error } = await api.DELETE("/reservations/{reservationId}", {
+  const { error, response } = await api.DELETE("/reservations/{reservationId}", {
     params: { path: { reservationId: hold.reservationId }, header: { "Idempotency-Key": newKey() } },
   });
-  if (error) report(error);
+  if (error) refused(error, response);
   endHold();
 }
 
 // ---- The wallet ----
 
 async function loadBalance() {
-  const { data, error } = await api.GET("/users/{userId}/amount", { params: { path: { userId } } });
-  if (!data) return report(error);
+  const { data, error, response } = await api.GET("/users/{userId}/amount", { params: { path: { userId } } });
+  if (!data) return refused(error, response);
   $("balance").textContent = won(data.balance);
 }
 
@@ -232,21 +266,20 @@ async function loadBalance() {
 async function charge(/** @type {SubmitEvent} */ event) {
   event.preventDefault();
   clearProblem();
+  if (busy) return;
   const amount = Number(/** @type {HTMLInputElement} */ ($("charge-amount")).value);
   const pending = JSON.parse(sessionStorage.getItem("concert.charge") ?? "null");
   const key = pending?.amount === amount ? pending.key : newKey();
   sessionStorage.setItem("concert.charge", JSON.stringify({ amount, key }));
-  try {
-    const { data, error } = await api.PATCH("/users/{userId}/charge", {
-      params: { path: { userId }, header: { "Idempotency-Key": key } },
-      body: { amount },
-    });
-    sessionStorage.removeItem("concert.charge");
-    if (!data) return report(error);
-    $("balance").textContent = won(data.balance);
-  } catch (failure) {
-    report(undefined); // no answer: the next press sends the same key
-  }
+  busy = true;
+  const { data, error, response } = await api.PATCH("/users/{userId}/charge", {
+    params: { path: { userId }, header: { "Idempotency-Key": key } },
+    body: { amount },
+  }).finally(() => { busy = false; });
+  // Kept while undecided (no answer, busy, the same key in flight): pressing again is the same top-up, never a second.
+  if (data || !undecided(response, error)) sessionStorage.removeItem("concert.charge");
+  if (!data) return refused(error, response);
+  $("balance").textContent = won(data.balance);
 }
 
 function again() {
@@ -257,6 +290,7 @@ function again() {
 }
 
 function refreshWords() {
+  retranslateProblem();
   if (!$("shows").hidden) void loadSchedules();
   if (!$("seats").hidden) void loadSeats();
   if (!$("wallet").hidden) void loadBalance();

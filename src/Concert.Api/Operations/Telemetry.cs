@@ -25,6 +25,15 @@ public sealed class TelemetryOptions
     /// </summary>
     public string? MetricsToken { get; set; }
 
+    /// <summary>
+    /// Traces recorded: by default only when they go somewhere (OTEL_EXPORTER_OTLP_ENDPOINT set), as recording a span
+    /// for every check of a rush costs a share of its rate (bench/README.md, "Telemetry on and off").
+    /// </summary>
+    public bool? Traces { get; set; }
+
+    /// <summary>The share of traces kept, by trace (a hold's expiry is kept or dropped with its hold).</summary>
+    public double TraceRatio { get; set; } = 1.0;
+
     /// <summary>How often each node samples what only the database knows: the reports' lag, the dead letters.</summary>
     public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(10);
 }
@@ -187,17 +196,21 @@ public static class Telemetry
 
         services.AddHostedService(provider => provider.GetRequiredService<OperationsSample>());
         var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("concert-api"))
+        var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("concert-api"));
+        if (options.Traces ?? otlp)
+        {
             // One request's hold, its events (Marten, Npgsql) and, later, its scheduled expiry (Wolverine carries the
             // trace in the stored envelope) show as one trace.
-            .WithTracing(tracing =>
+            telemetry.WithTracing(tracing =>
             {
-                tracing.AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = context => !IsScrape(context))
+                tracing.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceRatio)))
+                    .AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = context => !IsScrape(context))
                     .AddSource("Wolverine", "Marten", "Npgsql");
                 if (otlp) tracing.AddOtlpExporter();
-            })
-            .WithMetrics(metrics =>
+            });
+        }
+
+        telemetry.WithMetrics(metrics =>
             {
                 metrics.AddAspNetCoreInstrumentation().AddRuntimeInstrumentation()
                     .AddMeter(ConcertMetrics.MeterName, "Wolverine*", "Marten*", "Npgsql")

@@ -31,6 +31,13 @@ public sealed class TelemetryOptions
     /// </summary>
     public bool? Traces { get; set; }
 
+    /// <summary>
+    /// ASP.NET Core's own per-request meters (request durations by route, routing, Kestrel): off by default, as recording
+    /// them cost a rush's checks a sixth of their rate (bench/README.md); the service's own counters say what a rush
+    /// needs (checks, issues, problems by route and code).
+    /// </summary>
+    public bool HttpServerMetrics { get; set; }
+
     /// <summary>The share of traces kept, by trace (a hold's expiry is kept or dropped with its hold).</summary>
     public double TraceRatio { get; set; } = 1.0;
 
@@ -212,7 +219,8 @@ public static class Telemetry
 
         telemetry.WithMetrics(metrics =>
             {
-                metrics.AddAspNetCoreInstrumentation().AddRuntimeInstrumentation()
+                if (options.HttpServerMetrics) metrics.AddAspNetCoreInstrumentation();
+                metrics.AddRuntimeInstrumentation()
                     .AddMeter(ConcertMetrics.MeterName, "Wolverine*", "Marten*", "Npgsql")
                     .AddPrometheusExporter();
                 if (otlp) metrics.AddOtlpExporter();

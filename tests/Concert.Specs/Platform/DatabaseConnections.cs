@@ -146,10 +146,14 @@ public sealed class DatabaseConnections(SmallPoolApp app) : IClassFixture<SmallP
         answers.ShouldAllBe(answer => answer.Status == 200 || answer.Status == 503);
         answers.ShouldContain(answer => answer.Status == 503);
 
-        // A refused charge may have committed just before its connection broke: its retry is answered from its key.
+        // A refused charge may have committed just before its connection broke: its retry is answered from its key. A
+        // retry may itself meet a connection broken by the last round (a pool learns of a dead session when it uses it,
+        // and answers that request 503 while it replaces the pool), so it is sent again as a client would, a few times.
         foreach (var (key, _) in answers.Where(answer => answer.Status == 503))
         {
-            (await Charge(key)).Status.ShouldBe(200);
+            var retried = await Charge(key);
+            for (var again = 1; retried.Status == 503 && again < 3; again++) retried = await Charge(key);
+            retried.Status.ShouldBe(200);
         }
 
         (await app.Host.Balance(fan)).ShouldBe(1_000 * answers.Count);

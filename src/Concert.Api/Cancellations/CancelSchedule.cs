@@ -62,8 +62,11 @@ public static class CancelScheduleEndpoint
                 cancelled =>
                 {
                     concert!.AppendOne(cancelled.Cancelled);
-                    foreach (var (seat, withdrawn) in seats.Zip(cancelled.Withdrawn)) seat.AppendOne(withdrawn);
-                    var withdrawnSeats = seats.Zip(cancelled.Withdrawn, (seat, withdrawn) => seat.Aggregate!.Apply(withdrawn)).ToList();
+                    var withdrawnSeats = seats.Zip(cancelled.Withdrawn, (seat, withdrawn) =>
+                    {
+                        seat.AppendOne(withdrawn);
+                        return seat.Aggregate!.Apply(withdrawn);
+                    }).ToList();
                     context.Response.Headers.Location = $"/admin/schedules/{scheduleId}";
                     return (TypedResults.Json(Overview(concert.Aggregate!.Apply(cancelled.Cancelled), withdrawnSeats),
                         statusCode: StatusCodes.Status202Accepted), Settlements(withdrawnSeats));

@@ -1,4 +1,5 @@
 using Concert.Api.Infrastructure;
+using Concert.Api.Payments;
 using Concert.Api.Wallet;
 using Concert.Domain;
 using Concert.Domain.Catalog;
@@ -56,9 +57,7 @@ public static class SettleWithdrawnSeatHandler
         var wallet = await walletRead;
         if (Refunding.RefundCancelled(current, withdrawn, wallet.Wallet, now) is Decision<Refund, RefundRefusal>.Accepted { Events: var refund })
         {
-            reservation.AppendOne(refund.Refunded);
-            seat.AppendOne(refund.SeatFreed);
-            wallet.Stream.AppendOne(refund.Credited);
+            refund.Append(reservation, seat, wallet.Stream);
         }
     }
 }

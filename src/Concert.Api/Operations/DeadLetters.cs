@@ -24,7 +24,7 @@ public static class DeadLettersEndpoint
     {
         var table = DeadLetterTable(store);
         await using var batch = database.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"select count(*) from {table} where archived_at is null"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(CountSql(store)));
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
             $"""
              select id, message_type, exception_type, exception_message, failed_at, replayable from {table}
@@ -44,6 +44,9 @@ public static class DeadLettersEndpoint
 
         return new DeadLetterOverview(count, recent);
     }
+
+    /// <summary>The dead letters an operator has not archived yet (this endpoint and the telemetry).</summary>
+    public static string CountSql(IDocumentStore store) => $"select count(*) from {DeadLetterTable(store)} where archived_at is null";
 
     /// <summary>Wolverine keeps its envelopes in Marten's schema (IntegrateWithWolverine).</summary>
     public static string DeadLetterTable(IDocumentStore store) => $"{store.Options.DatabaseSchemaName}.wolverine_dead_letters";

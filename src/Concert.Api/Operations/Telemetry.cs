@@ -48,7 +48,7 @@ public sealed class TelemetryOptions
 /// <summary>
 /// The service's own instruments, in the meter "Concert" (docs/operating.md names each). The state changes are counted
 /// from the events each transaction committed (<see cref="CountCommittedEvents"/>), so no endpoint can forget one; what
-/// is not an event (a check, an issue, a refusal, a replay, a flush) is counted where it happens.
+/// is not an event (a check, an issue, a refusal, a replay, a flush, an expiry's lateness) is measured where it happens.
 /// </summary>
 public sealed class ConcertMetrics
 {
@@ -65,7 +65,7 @@ public sealed class ConcertMetrics
         HoldsPlaced = meter.CreateCounter<long>("concert.holds.placed", "{hold}", "Seats held.");
         HoldsExpired = meter.CreateCounter<long>("concert.holds.expired", "{hold}", "Unpaid holds recorded as lapsed.");
         ExpiryLateness = meter.CreateHistogram<double>("concert.holds.expiry_lateness", "s",
-            "How long after its holdExpiresAt a lapse was recorded.");
+            "How long after its holdExpiresAt each lapse was decided (by its scheduled message or the sweep).");
         Payments = meter.CreateCounter<long>("concert.payments", "{payment}", "Payments confirmed.");
         Refunds = meter.CreateCounter<long>("concert.refunds", "{refund}", "Tickets refunded, by reason.");
         Problems = meter.CreateCounter<long>("concert.http.problems", "{answer}",
@@ -119,7 +119,7 @@ public sealed class ConcertMetrics
 }
 
 /// <summary>Counts the state changes each committed transaction recorded, by their events.</summary>
-public sealed class CountCommittedEvents(ConcertMetrics metrics, ReservationLapses lapses) : DocumentSessionListenerBase
+public sealed class CountCommittedEvents(ConcertMetrics metrics) : DocumentSessionListenerBase
 {
     public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
@@ -129,14 +129,7 @@ public sealed class CountCommittedEvents(ConcertMetrics metrics, ReservationLaps
             {
                 case TokenAdmitted: metrics.Admissions.Add(1); break;
                 case SeatHeld: metrics.HoldsPlaced.Add(1); break;
-                case ReservationExpired expired:
-                    metrics.HoldsExpired.Add(1);
-                    if (lapses.DueAt(expired.ReservationId) is { } due)
-                    {
-                        metrics.ExpiryLateness.Record(Math.Max(0, (expired.ExpiredAt - due).TotalSeconds));
-                    }
-
-                    break;
+                case ReservationExpired: metrics.HoldsExpired.Add(1); break;
                 case PaymentConfirmed: metrics.Payments.Add(1); break;
                 case ReservationRefunded refunded:
                     metrics.Refunds.Add(1, new KeyValuePair<string, object?>("reason", refunded.Reason.ToString()));
@@ -146,19 +139,6 @@ public sealed class CountCommittedEvents(ConcertMetrics metrics, ReservationLaps
 
         return Task.CompletedTask;
     }
-}
-
-/// <summary>
-/// When each hold being expired was due: the expiry's handler notes it as it decides, so the lateness can be measured
-/// when the lapse commits.
-/// </summary>
-public sealed class ReservationLapses
-{
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, DateTimeOffset> _due = new();
-
-    public void Note(long reservationId, DateTimeOffset holdExpiresAt) => _due[reservationId] = holdExpiresAt;
-
-    public DateTimeOffset? DueAt(long reservationId) => _due.TryRemove(reservationId, out var due) ? due : null;
 }
 
 /// <summary>What only the database knows, sampled by each node in the background so a scrape never waits on it.</summary>
@@ -183,8 +163,7 @@ public sealed class OperationsSample(IDocumentStore store, TelemetryOptions opti
              select coalesce(extract(epoch from now() - min(e.timestamp)), 0)::float8 from {schema}.mt_events e
              where e.seq_id > (select coalesce(min(last_seq_id), 0) from {schema}.mt_event_progression where name not like 'HighWater%')
              """, cancellation)).Single();
-        DeadLetters = (await session.QueryAsync<long>(
-            $"select count(*) from {DeadLettersEndpoint.DeadLetterTable(store)} where archived_at is null", cancellation)).Single();
+        DeadLetters = (await session.QueryAsync<long>(DeadLettersEndpoint.CountSql(store), cancellation)).Single();
     }
 }
 
@@ -195,7 +174,6 @@ public static class Telemetry
         var options = builder.Configuration.GetSection("Telemetry").Get<TelemetryOptions>() ?? new TelemetryOptions();
         var services = builder.Services;
         services.AddSingleton(options);
-        services.AddSingleton<ReservationLapses>();
         services.AddSingleton<ConcertMetrics>();
         services.AddSingleton<CountCommittedEvents>();
         services.AddSingleton<OperationsSample>();

@@ -7,6 +7,7 @@ using Concert.Api.Wallet;
 using Concert.Domain.Catalog;
 using Concert.Domain.Payments;
 using Concert.Domain.Reservations;
+using Concert.Domain.Wallet;
 using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -32,6 +33,18 @@ public sealed record RefundReceipt(long ReservationId, long PaymentId, Guid User
 /// <summary>What a refund is decided on: the fan's locked wallet, the reservation and its seat, and when refunds close.</summary>
 public sealed record RefundToDecide(LockedWallet Wallet, IEventStream<Reservation> Reservation, IEventStream<Seat>? Seat,
     DateTimeOffset RefundsCloseAt);
+
+/// <summary>Where a refund's three events go: the one transaction of the fan's refund, or of a cancellation's.</summary>
+public static class RefundStreams
+{
+    public static void Append(this Refund refund, IEventStream<Reservation> reservation, IEventStream<Seat> seat,
+        IEventStream<FanWallet> wallet)
+    {
+        reservation.AppendOne(refund.Refunded);
+        seat.AppendOne(refund.SeatFreed);
+        wallet.AppendOne(refund.Credited);
+    }
+}
 
 public static class RefundTicketEndpoint
 {
@@ -77,12 +90,10 @@ public static class RefundTicketEndpoint
         return Refunding.Refund(reservation.Aggregate, seat?.Aggregate, wallet.Wallet, refund.RefundsCloseAt, now, RefundReason.FanAsked).Match(
             refunded =>
             {
-                reservation.AppendOne(refunded.Refunded);
-                seat!.AppendOne(refunded.SeatFreed);
-                wallet.Stream.AppendOne(refunded.Credited);
+                refunded.Append(reservation, seat!, wallet.Stream);
                 return TypedResults.Ok(new RefundReceipt(reservationId, refunded.Refunded.PaymentId, fan.UserId,
                     refunded.Refunded.Amount, now, wallet.Wallet.Apply(refunded.Credited).Balance,
-                    seat.Aggregate!.Apply(refunded.SeatFreed).StatusAt(now)));
+                    seat!.Aggregate!.Apply(refunded.SeatFreed).StatusAt(now)));
             },
             reason => reason switch
             {

@@ -16,7 +16,7 @@ public static class ExpireHoldHandler
     /// left alone, and the seat is freed only while this reservation still holds it.
     /// </summary>
     public static async Task<OutgoingMessages> Handle(ExpireHold command, IDocumentSession session, TimeProvider clock,
-        ReservationLapses lapses, CancellationToken cancellation)
+        ConcertMetrics metrics, CancellationToken cancellation)
     {
         var now = clock.GetUtcNow();
         var reservation = await session.Events.FetchForWriting<Reservation>(Reservation.StreamKey(command.ReservationId), cancellation);
@@ -29,7 +29,7 @@ public static class ExpireHoldHandler
 
         if (SeatHolding.ExpireReservation(current, now) is not { } expired) return [];
         reservation.AppendOne(expired);
-        lapses.Note(current.ReservationId, current.HoldExpiresAt); // its lateness, measured when the lapse commits
+        metrics.ExpiryLateness.Record((now - current.HoldExpiresAt).TotalSeconds);
 
         var seat = await session.Events.FetchForWriting<Seat>(Seat.StreamKey(current.ScheduleId, current.SeatNumber), cancellation);
         if (seat.Aggregate is not null && SeatHolding.ReleaseSeat(seat.Aggregate, current.ReservationId) is { } released)

@@ -10,13 +10,13 @@ namespace Internal.Generated.WolverineHandlers
     [global::System.CodeDom.Compiler.GeneratedCode("JasperFx", "1.0.0")]
     public sealed class ExpireHoldHandler2079736509 : Wolverine.Runtime.Handlers.MessageHandler
     {
-        private readonly Concert.Api.Operations.ReservationLapses _reservationLapses;
+        private readonly Concert.Api.Operations.ConcertMetrics _concertMetrics;
         private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
 
-        public ExpireHoldHandler2079736509(Concert.Api.Operations.ReservationLapses reservationLapses, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public ExpireHoldHandler2079736509(Concert.Api.Operations.ConcertMetrics concertMetrics, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
         {
-            _reservationLapses = reservationLapses;
+            _concertMetrics = concertMetrics;
             _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
         }
@@ -32,7 +32,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Concert.Api.Reservations.ExpireHoldHandler");
             
             // The actual message execution
-            var outgoing1 = await Concert.Api.Reservations.ExpireHoldHandler.Handle(expireHold, documentSession, _timeProvider, _reservationLapses, cancellation).ConfigureAwait(false);
+            var outgoing1 = await Concert.Api.Reservations.ExpireHoldHandler.Handle(expireHold, documentSession, _timeProvider, _concertMetrics, cancellation).ConfigureAwait(false);
 
             
             // Outgoing, cascaded message
